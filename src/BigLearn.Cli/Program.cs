@@ -1,0 +1,1 @@
+Console.Error.WriteLine("biglearn: no command yet"); return 2;
