@@ -67,7 +67,7 @@ internal sealed class MaskSpecParser
     private MaskDistribution ParseMarginal(int start)
     {
         Expect('(');
-        var args = ParseArguments(start, "marginal", ["k", "coords"]);
+        var args = ParseArguments("marginal", ["k", "coords"]);
         if (args.ContainsKey("k") == args.ContainsKey("coords"))
             throw Problem(start, _pos, "give exactly one of k=<size> or coords=<list>");
         if (args.TryGetValue("k", out var k))
@@ -82,7 +82,7 @@ internal sealed class MaskSpecParser
     private MaskDistribution ParseConditional(int start)
     {
         Expect('(');
-        var args = ParseArguments(start, "conditional", ["observed", "observed-coords", "target", "target-coords"]);
+        var args = ParseArguments("conditional", ["observed", "observed-coords", "target", "target-coords"]);
         args.TryGetValue("observed", out var observed);
         args.TryGetValue("observed-coords", out var observedCoords);
         args.TryGetValue("target", out var target);
@@ -114,7 +114,7 @@ internal sealed class MaskSpecParser
         if (Peek() == ',')
         {
             _pos++;
-            args = ParseArguments(start, name, name == "rotation" ? ["angles"] : []);
+            args = ParseArguments(name, name == "rotation" ? ["angles"] : []);
         }
         else
         {
@@ -147,7 +147,7 @@ internal sealed class MaskSpecParser
     }
 
     /// <summary>Parses <c>key=value, ...)</c> up to and including the closing parenthesis.</summary>
-    private Dictionary<string, Argument> ParseArguments(int nodeStart, string owner, string[] allowed)
+    private Dictionary<string, Argument> ParseArguments(string owner, string[] allowed)
     {
         var args = new Dictionary<string, Argument>();
         string allowedText = allowed.Length == 0 ? $"{owner} takes no arguments besides its inner distribution" : $"allowed: {string.Join(", ", allowed)}";
@@ -156,8 +156,8 @@ internal sealed class MaskSpecParser
             SkipSpace();
             int start = _pos;
             string key = ReadIdentifier() ?? throw Syntax($"an argument key=value for {owner} ({allowedText})");
-            if (!allowed.Contains(key)) throw Problem(nodeStart, _pos, $"unknown argument '{key}' for {owner}; {allowedText}");
-            if (args.ContainsKey(key)) throw Problem(nodeStart, _pos, $"argument '{key}' is given twice");
+            if (!allowed.Contains(key)) throw Problem(start, _pos, $"unknown argument '{key}' for {owner}; {allowedText}");
+            if (args.ContainsKey(key)) throw Problem(start, _pos, $"argument '{key}' is given twice in {owner}");
             Expect('=');
             var items = new List<Item> { ParseItem() };
             // A comma followed by a number continues the list (coords=0,2); followed by a key it starts a new argument.
