@@ -66,7 +66,7 @@ public sealed class ModelActor : ReceiveActor
             QueuePick();
         });
         Receive<Evaluate>(_ => Sender.Tell(Evaluation()));
-        Receive<ModelProtocol.GetStats>(_ => Sender.Tell(new ModelStats(_state.TasksRun, _state.AppliedTasks, _state.Rejections,
+        Receive<GetModelStats>(_ => Sender.Tell(new ModelStats(_state.TasksRun, _state.AppliedTasks, _state.Rejections,
             _state.Refusals, _state.Withdrawals, _state.Pending, _state.Restarts, RunnerVersion())));
     }
 

@@ -16,7 +16,7 @@ public static class ModelProtocol
     public sealed record Evaluate : IBigLearnMessage { /** <summary>The only instance.</summary> */ public static Evaluate Instance { get; } = new(); private Evaluate() { } }
 
     /// <summary>Asks for the model's <see cref="ModelStats"/>.</summary>
-    public sealed record GetStats : IBigLearnMessage { /** <summary>The only instance.</summary> */ public static GetStats Instance { get; } = new(); private GetStats() { } }
+    public sealed record GetModelStats : IBigLearnMessage { /** <summary>The only instance.</summary> */ public static GetModelStats Instance { get; } = new(); private GetModelStats() { } }
 
     /// <summary>To the supervisor: task number <paramref name="Sequence"/> (1-based) ran for agent <paramref name="AgentId"/>; a rejected outcome applied nothing.</summary>
     public sealed record TaskCompleted(long Sequence, int AgentId, int Group, long ProposalId, TaskDescriptor Task, int InnerSteps, long BatchSeed, TaskOutcome Outcome) : IBigLearnMessage;
