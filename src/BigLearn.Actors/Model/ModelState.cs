@@ -18,14 +18,37 @@ public sealed record ModelSettings(long Seed, int Credits, SchedulingMode Mode, 
         new(spec.Seed, spec.Credits, spec.Mode, spec.Groups.Select(g => g.Share).ToArray(), spec.EvaluateEvery);
 }
 
-/// <summary>A proposal waiting in the model, with who sent it and the task rebuilt from its descriptor.</summary>
-internal sealed class PendingProposal(long arrival, IActorRef agent, ModelProtocol.Propose proposal, LearningTask task)
+/// <summary>
+/// A proposal waiting in the model, with who sent it and the task rebuilt from its descriptor. Its age is what
+/// "oldest" compares first: the model's task count at arrival in lockstep, the arrival number in free mode.
+/// </summary>
+internal sealed class PendingProposal(long age, long arrival, IActorRef agent, ModelProtocol.Propose proposal, LearningTask task)
 {
+    internal long Age { get; } = age;
     internal long Arrival { get; } = arrival;
     internal IActorRef Agent { get; } = agent;
     internal ModelProtocol.Propose Proposal { get; } = proposal;
     internal LearningTask Task { get; } = task;
-    internal bool Withdrawn { get; set; }
+}
+
+/// <summary>
+/// Oldest first. In lockstep every proposal that arrives between two picks sees the same task count, so ties are
+/// broken by agent id and proposal id, never by the (timing-dependent) arrival order.
+/// </summary>
+internal sealed class OldestFirst : IComparer<PendingProposal>
+{
+    public static OldestFirst Instance { get; } = new();
+
+    public int Compare(PendingProposal? x, PendingProposal? y)
+    {
+        if (ReferenceEquals(x, y)) return 0;
+        if (x is null) return -1;
+        if (y is null) return 1;
+        int c = x.Age.CompareTo(y.Age);
+        if (c == 0) c = x.Proposal.AgentId.CompareTo(y.Proposal.AgentId);
+        if (c == 0) c = x.Proposal.ProposalId.CompareTo(y.Proposal.ProposalId);
+        return c != 0 ? c : x.Arrival.CompareTo(y.Arrival);
+    }
 }
 
 /// <summary>
@@ -43,8 +66,7 @@ public sealed class ModelState
     }
 
     private readonly Dictionary<int, AgentSlot> _agents = [];
-    private readonly Queue<PendingProposal>[] _queues;
-    private readonly int[] _liveByGroup;
+    private readonly SortedSet<PendingProposal>[] _queues;
     private int _activeAgents;
     private int _fullAgents; // active agents whose every credit is pending here
     private int _live;
@@ -59,8 +81,7 @@ public sealed class ModelState
         Settings = settings;
         // Stream id −1: agents use ids 0..N−1 of the same seed, so the model's stream is distinct from all of theirs.
         Rng = Rng.ForStream(settings.Seed, -1);
-        _queues = settings.GroupShares.Select(_ => new Queue<PendingProposal>()).ToArray();
-        _liveByGroup = new int[settings.GroupShares.Length];
+        _queues = settings.GroupShares.Select(_ => new SortedSet<PendingProposal>(OldestFirst.Instance)).ToArray();
     }
 
     internal ModelSettings Settings { get; }
@@ -86,11 +107,11 @@ public sealed class ModelState
             Refusals++;
             return reason;
         }
-        var pending = new PendingProposal(_arrivals++, agent, proposal, task!);
+        long arrival = _arrivals++;
+        var pending = new PendingProposal(Settings.Mode == SchedulingMode.Lockstep ? TasksRun : arrival, arrival, agent, proposal, task!);
         slot!.Pending.Add(pending);
         if (slot.Pending.Count == Settings.Credits) _fullAgents++;
-        _queues[proposal.Group].Enqueue(pending);
-        _liveByGroup[proposal.Group]++;
+        _queues[proposal.Group].Add(pending);
         _live++;
         return null;
     }
@@ -125,8 +146,7 @@ public sealed class ModelState
             if (slot.Pending.Count == Settings.Credits) _fullAgents--;
             foreach (var pending in slot.Pending)
             {
-                pending.Withdrawn = true;
-                _liveByGroup[pending.Proposal.Group]--;
+                _queues[pending.Proposal.Group].Remove(pending);
                 _live--;
                 withdrawn.Add(pending);
             }
@@ -160,20 +180,19 @@ public sealed class ModelState
         if (!CanPick) throw new InvalidOperationException("nothing can be picked now");
         var shares = Settings.GroupShares;
         double total = 0;
-        for (int g = 0; g < shares.Length; g++) if (_liveByGroup[g] > 0) total += shares[g];
+        for (int g = 0; g < shares.Length; g++) if (_queues[g].Count > 0) total += shares[g];
         double u = Rng.NextDouble() * total;
         int chosen = -1;
         for (int g = 0; g < shares.Length; g++)
         {
-            if (_liveByGroup[g] == 0) continue;
+            if (_queues[g].Count == 0) continue;
             chosen = g; // the last group with pending work absorbs rounding at the top end
             u -= shares[g];
             if (u < 0) break;
         }
         var queue = _queues[chosen];
-        PendingProposal next;
-        do next = queue.Dequeue(); while (next.Withdrawn); // withdrawn entries are skipped lazily
-        _liveByGroup[chosen]--;
+        var next = queue.Min!;
+        queue.Remove(next);
         _live--;
         var slot = _agents[next.Proposal.AgentId];
         if (slot.Pending.Count == Settings.Credits) _fullAgents--;
