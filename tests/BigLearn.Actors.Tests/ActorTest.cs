@@ -32,7 +32,7 @@ public abstract class ActorTest(ITestOutputHelper output)
             if (message is TaskCompleted task) tasks.Add(task);
             else if (message is Evaluation evaluation) evaluations.Add(evaluation);
             else if (message is RunCompleted) break;
-            else throw new InvalidOperationException($"the observer got an unexpected {message}");
+            else throw new InvalidOperationException(message is null ? "the observer got no RunCompleted" : $"the observer got an unexpected {message}");
         }
         return new RunRecord(result, tasks, evaluations, supervisor);
     }

@@ -50,7 +50,8 @@ public sealed class ModelActorTests(ITestOutputHelper output) : ActorTest(output
         model.Tell(new SetActive([], 0));
         Assert.Equal([1L, 2L], new[] { agent.ExpectMsg<ProposalWithdrawn>().ProposalId, agent.ExpectMsg<ProposalWithdrawn>().ProposalId });
         model.Tell(GetModelStats.Instance);
-        Assert.Equal((0, 2L), ExpectMsg<ModelStats>() is var s ? (s.Pending, s.Withdrawals) : default);
+        var stats = ExpectMsg<ModelStats>();
+        Assert.Equal((0, 2L), (stats.Pending, stats.Withdrawals));
     }
 
     [Fact]

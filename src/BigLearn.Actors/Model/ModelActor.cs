@@ -13,7 +13,14 @@ namespace BigLearn.Actors.Model;
 /// share, runs it, answers the proposer (result or rejection, returning the credit) and tells the supervisor.
 /// </summary>
 /// <remarks>
-/// When the runner throws, the actor fails and its supervisor restarts it: the proposal that was running is
+/// Choice: a group is drawn from the model's own stream (<c>Rng.ForStream(seed, −1)</c>) with weights = shares
+/// among the groups that have pending proposals; within it the oldest proposal runs. "Oldest" is logical: the
+/// model's task count when the proposal arrived, then agent id, then proposal id (free mode: arrival order).
+/// Lockstep picks only when every active agent has all its credits pending here; since a proposal can only
+/// arrive between two picks, the pool, the ages and the draw are the same whatever the thread timing, so a
+/// lockstep run is reproducible from its seed. Free mode picks whenever anything is pending.
+/// <para/>
+/// Failure: when the runner throws, the actor fails and its supervisor restarts it: the proposal that was running is
 /// answered as a rejected task (reason "model failed: …", so the agent gets its credit back and the budget still
 /// ends), the queue and counters survive (they live in a state captured in the Props), and a NEW runner is made
 /// by the factory on the actor's thread. The model's parameters therefore restart from what the factory builds;
