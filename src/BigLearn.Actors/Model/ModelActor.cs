@@ -1,0 +1,175 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Event;
+using BigLearn.Core.Training;
+using static BigLearn.Actors.Agents.TaskAgentProtocol;
+using static BigLearn.Actors.Model.ModelProtocol;
+
+namespace BigLearn.Actors.Model;
+
+/// <summary>
+/// The single owner of the model (through its <see cref="ITaskRunner"/>), on its own pinned thread. Pull-based:
+/// it keeps agents' pending proposals (at most <c>credits</c> per agent, the excess refused), picks one by group
+/// share, runs it, answers the proposer (result or rejection, returning the credit) and tells the supervisor.
+/// </summary>
+/// <remarks>
+/// Choice: a group is drawn from the model's own stream (<c>Rng.ForStream(seed, −1)</c>) with weights = shares
+/// among the groups that have pending proposals; within it the oldest proposal runs. "Oldest" is logical: the
+/// model's task count when the proposal arrived, then agent id, then proposal id (free mode: arrival order).
+/// Lockstep picks only when every active agent has all its credits pending here; since a proposal can only
+/// arrive between two picks, the pool, the ages and the draw are the same whatever the thread timing, so a
+/// lockstep run is reproducible from its seed. Free mode picks whenever anything is pending.
+/// <para/>
+/// Failure: when the runner throws, the actor fails and its supervisor restarts it: the proposal that was running is
+/// answered as a rejected task (reason "model failed: …", so the agent gets its credit back and the budget still
+/// ends), the queue and counters survive (they live in a state captured in the Props), and a NEW runner is made
+/// by the factory on the actor's thread. The model's parameters therefore restart from what the factory builds;
+/// recovering them needs checkpoints, which come later.
+/// </remarks>
+public sealed class ModelActor : ReceiveActor
+{
+    /// <summary>The id of the pinned dispatcher the model runs on.</summary>
+    public const string DispatcherId = "biglearn.model-dispatcher";
+
+    /// <summary>HOCON that hosts must include: one dedicated thread for the model (TorchSharp dispose scopes are thread-local).</summary>
+    public const string DispatcherHocon = DispatcherId + " {\n  type = PinnedDispatcher\n  throughput = 100\n}\n";
+
+    /// <summary><see cref="DispatcherHocon"/> parsed, to pass to <c>ActorSystem.Create</c> (WithFallback your own config).</summary>
+    public static Config DispatcherConfig => ConfigurationFactory.ParseString(DispatcherHocon);
+
+    private readonly ModelState _state;
+    private readonly Func<ITaskRunner> _runnerFactory;
+    private readonly IActorRef _supervisor;
+    private readonly Func<ITaskRunner, IReadOnlyDictionary<string, double>>? _evaluator;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private ITaskRunner? _runner;
+    private bool _pickQueued;
+
+    /// <summary>Use <see cref="Props"/>; public only because Akka creates actors by reflection.</summary>
+    public ModelActor(ModelState state, Func<ITaskRunner> runnerFactory, IActorRef supervisor,
+        Func<ITaskRunner, IReadOnlyDictionary<string, double>>? evaluator)
+    {
+        _state = state;
+        _runnerFactory = runnerFactory;
+        _supervisor = supervisor;
+        _evaluator = evaluator;
+
+        Receive<Propose>(proposal =>
+        {
+            string? refusal = _state.Accept(proposal, Sender);
+            if (refusal is not null) Sender.Tell(new ProposalRefused(proposal.ProposalId, refusal));
+            QueuePick();
+        });
+        Receive<SetActive>(active =>
+        {
+            foreach (var pending in _state.SetActive(active.AgentIds, active.RunUntil))
+                pending.Agent.Tell(new ProposalWithdrawn(pending.Proposal.ProposalId, "the agent was deactivated"));
+            QueuePick();
+        });
+        Receive<PickNext>(_ =>
+        {
+            _pickQueued = false;
+            if (_state.CanPick) RunOne(_state.Pick());
+            QueuePick();
+        });
+        Receive<Evaluate>(_ => Sender.Tell(Evaluation()));
+        Receive<GetModelStats>(_ => Sender.Tell(new ModelStats(_state.TasksRun, _state.AppliedTasks, _state.Rejections,
+            _state.Refusals, _state.Withdrawals, _state.Pending, _state.Restarts, RunnerVersion())));
+    }
+
+    /// <summary>
+    /// Props of a model on the pinned dispatcher <see cref="DispatcherId"/>. <paramref name="runnerFactory"/> is
+    /// called on the model's thread (at start and after every restart); <paramref name="supervisor"/> receives a
+    /// <see cref="TaskCompleted"/> per task and an <see cref="Evaluation"/> every <c>EvaluateEvery</c> tasks;
+    /// <paramref name="evaluator"/>, if given, computes the evaluation's figures on the model's thread.
+    /// </summary>
+    public static Props Props(ModelSettings settings, Func<ITaskRunner> runnerFactory, IActorRef supervisor,
+        Func<ITaskRunner, IReadOnlyDictionary<string, double>>? evaluator = null)
+    {
+        ArgumentNullException.ThrowIfNull(runnerFactory);
+        ArgumentNullException.ThrowIfNull(supervisor);
+        var state = new ModelState(settings); // created once, outside any actor instance: restarts keep it
+        return Akka.Actor.Props.Create(() => new ModelActor(state, runnerFactory, supervisor, evaluator)).WithDispatcher(DispatcherId);
+    }
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        _runner = _runnerFactory();
+        QueuePick();
+    }
+
+    /// <inheritdoc />
+    protected override void PreRestart(Exception reason, object message)
+    {
+        _state.Restarts++;
+        if (_state.Running is { } running)
+        {
+            _state.Running = null;
+            var outcome = new TaskOutcome(double.NaN, double.NaN, 0, 0, $"model failed: {reason.GetType().Name}: {reason.Message}", RunnerVersion());
+            Complete(running, outcome);
+        }
+        base.PreRestart(reason, message); // stops children and calls PostStop, which disposes the old runner
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        (_runner as IDisposable)?.Dispose();
+        _runner = null;
+    }
+
+    private void RunOne(PendingProposal pending)
+    {
+        _state.Running = pending;
+        var proposal = pending.Proposal;
+        var outcome = _runner!.Run(pending.Task, proposal.InnerSteps, proposal.BatchSeed);
+        _state.Running = null;
+        Complete(pending, outcome);
+    }
+
+    private void Complete(PendingProposal pending, TaskOutcome outcome)
+    {
+        var proposal = pending.Proposal;
+        long sequence = ++_state.TasksRun;
+        if (outcome.Rejected)
+        {
+            _state.Rejections++;
+            _log.Warning("Task {0} of agent {1} rejected: {2}", sequence, proposal.AgentId, outcome.Rejection);
+            pending.Agent.Tell(new TaskRejected(proposal.ProposalId, outcome));
+        }
+        else
+        {
+            _state.AppliedTasks++;
+            pending.Agent.Tell(new TaskResult(proposal.ProposalId, outcome));
+        }
+        // The agent is told first, so its counters already include this task when the supervisor reacts to it.
+        _supervisor.Tell(new TaskCompleted(sequence, proposal.AgentId, proposal.Group, proposal.ProposalId, proposal.Task,
+            proposal.InnerSteps, proposal.BatchSeed, outcome));
+        if (_state.Settings.EvaluateEvery > 0 && sequence % _state.Settings.EvaluateEvery == 0 && _runner is not null)
+            _supervisor.Tell(Evaluation());
+    }
+
+    private Evaluation Evaluation()
+    {
+        var values = _evaluator is null || _runner is null
+            ? new Dictionary<string, double>()
+            : new Dictionary<string, double>(_evaluator(_runner));
+        return new Evaluation(_state.TasksRun, RunnerVersion(), values);
+    }
+
+    private long RunnerVersion() => _runner?.Version ?? -1;
+
+    // One task per mailbox turn, so SetActive, Evaluate and proposals are never starved by a long queue.
+    private void QueuePick()
+    {
+        if (_pickQueued || !_state.CanPick) return;
+        _pickQueued = true;
+        Self.Tell(PickNext.Instance);
+    }
+
+    private sealed class PickNext
+    {
+        public static PickNext Instance { get; } = new();
+    }
+}

@@ -1,0 +1,29 @@
+using BigLearn.Actors.Messages;
+using BigLearn.Core.Training;
+
+namespace BigLearn.Actors.Model;
+
+/// <summary>The messages a <see cref="ModelActor"/> receives, and what it reports.</summary>
+public static class ModelProtocol
+{
+    /// <summary>From an agent: run <paramref name="Task"/> for <paramref name="InnerSteps"/> steps with batches drawn from <paramref name="BatchSeed"/>; uses one credit.</summary>
+    public sealed record Propose(int AgentId, int Group, long ProposalId, TaskDescriptor Task, int InnerSteps, long BatchSeed) : IBigLearnMessage;
+
+    /// <summary>From the supervisor: the active agents (others' pending proposals are withdrawn) and the task count up to which the model may run before it waits for the next phase.</summary>
+    public sealed record SetActive(int[] AgentIds, long RunUntil) : IBigLearnMessage;
+
+    /// <summary>Asks for an <see cref="Evaluation"/> of the model now (through the evaluator given in Props; empty values without one).</summary>
+    public sealed record Evaluate : IBigLearnMessage { /** <summary>The only instance.</summary> */ public static Evaluate Instance { get; } = new(); private Evaluate() { } }
+
+    /// <summary>Asks for the model's <see cref="ModelStats"/>.</summary>
+    public sealed record GetModelStats : IBigLearnMessage { /** <summary>The only instance.</summary> */ public static GetModelStats Instance { get; } = new(); private GetModelStats() { } }
+
+    /// <summary>To the supervisor: task number <paramref name="Sequence"/> (1-based) ran for agent <paramref name="AgentId"/>; a rejected outcome applied nothing.</summary>
+    public sealed record TaskCompleted(long Sequence, int AgentId, int Group, long ProposalId, TaskDescriptor Task, int InnerSteps, long BatchSeed, TaskOutcome Outcome) : IBigLearnMessage;
+
+    /// <summary>Named figures of the model after <paramref name="TasksRun"/> tasks (model version <paramref name="Version"/>).</summary>
+    public sealed record Evaluation(long TasksRun, long Version, IReadOnlyDictionary<string, double> Values) : IBigLearnMessage;
+
+    /// <summary>The model's counters: tasks run, applied, rejected, proposals refused and withdrawn, pending now, restarts, version.</summary>
+    public sealed record ModelStats(long TasksRun, long AppliedTasks, long Rejections, long Refusals, long Withdrawals, int Pending, int Restarts, long Version) : IBigLearnMessage;
+}

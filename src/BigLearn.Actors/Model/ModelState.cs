@@ -1,0 +1,202 @@
+using Akka.Actor;
+using BigLearn.Actors.Population;
+using BigLearn.Core.Randomness;
+using BigLearn.Core.Tasks;
+
+namespace BigLearn.Actors.Model;
+
+/// <summary>How the model actor is run: seed of its choice stream, credits, mode, group shares, evaluation period.</summary>
+/// <param name="Seed">Seed of the model's own stream (its choices among groups).</param>
+/// <param name="Credits">Proposals an agent may have pending at once.</param>
+/// <param name="Mode">Lockstep (deterministic) or free.</param>
+/// <param name="GroupShares">Weight of each group, indexed by group.</param>
+/// <param name="EvaluateEvery">Evaluate after every this many tasks (0: never).</param>
+public sealed record ModelSettings(long Seed, int Credits, SchedulingMode Mode, double[] GroupShares, long EvaluateEvery = 0)
+{
+    /// <summary>The settings of a population's model.</summary>
+    public static ModelSettings From(PopulationSpec spec) =>
+        new(spec.Seed, spec.Credits, spec.Mode, spec.Groups.Select(g => g.Share).ToArray(), spec.EvaluateEvery);
+}
+
+/// <summary>
+/// A proposal waiting in the model, with who sent it and the task rebuilt from its descriptor. Its age is what
+/// "oldest" compares first: the model's task count at arrival in lockstep, the arrival number in free mode.
+/// </summary>
+internal sealed class PendingProposal(long age, long arrival, IActorRef agent, ModelProtocol.Propose proposal, LearningTask task)
+{
+    internal long Age { get; } = age;
+    internal long Arrival { get; } = arrival;
+    internal IActorRef Agent { get; } = agent;
+    internal ModelProtocol.Propose Proposal { get; } = proposal;
+    internal LearningTask Task { get; } = task;
+}
+
+/// <summary>
+/// Oldest first. In lockstep every proposal that arrives between two picks sees the same task count, so ties are
+/// broken by agent id and proposal id, never by the (timing-dependent) arrival order.
+/// </summary>
+internal sealed class OldestFirst : IComparer<PendingProposal>
+{
+    public static OldestFirst Instance { get; } = new();
+
+    public int Compare(PendingProposal? x, PendingProposal? y)
+    {
+        if (ReferenceEquals(x, y)) return 0;
+        if (x is null) return -1;
+        if (y is null) return 1;
+        int c = x.Age.CompareTo(y.Age);
+        if (c == 0) c = x.Proposal.AgentId.CompareTo(y.Proposal.AgentId);
+        if (c == 0) c = x.Proposal.ProposalId.CompareTo(y.Proposal.ProposalId);
+        return c != 0 ? c : x.Arrival.CompareTo(y.Arrival);
+    }
+}
+
+/// <summary>
+/// The model actor's bookkeeping: pending proposals per agent and per group, the active set, the counters and
+/// the choice stream. Like an agent's state it lives outside the actor instance (captured in the Props), so a
+/// restarted model keeps its queue and its counts; only the runner is rebuilt. Opaque outside this assembly
+/// (public only because the model actor's constructor takes it).
+/// </summary>
+public sealed class ModelState
+{
+    private sealed class AgentSlot
+    {
+        public bool Active;
+        public readonly List<PendingProposal> Pending = [];
+    }
+
+    private readonly Dictionary<int, AgentSlot> _agents = [];
+    private readonly SortedSet<PendingProposal>[] _queues;
+    private int _activeAgents;
+    private int _fullAgents; // active agents whose every credit is pending here
+    private int _live;
+    private long _arrivals;
+
+    internal ModelState(ModelSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.Credits, 1);
+        if (settings.GroupShares.Length == 0 || settings.GroupShares.Any(s => !(s > 0) || double.IsInfinity(s)))
+            throw new ArgumentException("every group share must be a finite number greater than 0", nameof(settings));
+        Settings = settings;
+        // Stream id −1: agents use ids 0..N−1 of the same seed, so the model's stream is distinct from all of theirs.
+        Rng = Rng.ForStream(settings.Seed, -1);
+        _queues = settings.GroupShares.Select(_ => new SortedSet<PendingProposal>(OldestFirst.Instance)).ToArray();
+    }
+
+    internal ModelSettings Settings { get; }
+    internal Rng Rng { get; }
+    internal long RunUntil { get; private set; }
+    internal long TasksRun { get; set; }
+    internal long AppliedTasks { get; set; }
+    internal long Rejections { get; set; }
+    internal long Refusals { get; private set; }
+    internal long Withdrawals { get; private set; }
+    internal int Restarts { get; set; }
+    internal int Pending => _live;
+
+    /// <summary>The proposal being run right now (so that a crash can answer it).</summary>
+    internal PendingProposal? Running { get; set; }
+
+    /// <summary>Queues the proposal, or returns why it is refused.</summary>
+    internal string? Accept(ModelProtocol.Propose proposal, IActorRef agent)
+    {
+        string? reason = Check(proposal, out var slot, out var task);
+        if (reason is not null)
+        {
+            Refusals++;
+            return reason;
+        }
+        long arrival = _arrivals++;
+        var pending = new PendingProposal(Settings.Mode == SchedulingMode.Lockstep ? TasksRun : arrival, arrival, agent, proposal, task!);
+        slot!.Pending.Add(pending);
+        if (slot.Pending.Count == Settings.Credits) _fullAgents++;
+        _queues[proposal.Group].Add(pending);
+        _live++;
+        return null;
+    }
+
+    private string? Check(ModelProtocol.Propose proposal, out AgentSlot? slot, out LearningTask? task)
+    {
+        task = null;
+        if (!_agents.TryGetValue(proposal.AgentId, out slot) || !slot.Active) return $"agent {proposal.AgentId} is not active";
+        if (proposal.Group < 0 || proposal.Group >= _queues.Length) return $"group {proposal.Group} is unknown (the model has {_queues.Length})";
+        if (proposal.InnerSteps < 1) return $"inner steps {proposal.InnerSteps} must be at least 1";
+        if (slot.Pending.Count >= Settings.Credits) return $"agent {proposal.AgentId} already has {slot.Pending.Count} of {Settings.Credits} credits pending";
+        try
+        {
+            task = proposal.Task.ToLearningTask();
+        }
+        catch (ArgumentException e)
+        {
+            return $"invalid task: {e.Message}";
+        }
+        return null;
+    }
+
+    /// <summary>Sets the active agents and the task count to run up to; returns the withdrawn proposals.</summary>
+    internal IReadOnlyList<PendingProposal> SetActive(IReadOnlyCollection<int> agentIds, long runUntil)
+    {
+        RunUntil = runUntil;
+        var active = agentIds.ToHashSet();
+        var withdrawn = new List<PendingProposal>();
+        foreach (var (id, slot) in _agents)
+        {
+            if (!slot.Active || active.Contains(id)) continue;
+            if (slot.Pending.Count == Settings.Credits) _fullAgents--;
+            foreach (var pending in slot.Pending)
+            {
+                _queues[pending.Proposal.Group].Remove(pending);
+                _live--;
+                withdrawn.Add(pending);
+            }
+            Withdrawals += slot.Pending.Count;
+            slot.Pending.Clear();
+            slot.Active = false;
+            _activeAgents--;
+        }
+        foreach (int id in active)
+        {
+            if (!_agents.TryGetValue(id, out var slot)) _agents[id] = slot = new AgentSlot();
+            if (slot.Active) continue;
+            slot.Active = true;
+            _activeAgents++;
+            if (slot.Pending.Count == Settings.Credits) _fullAgents++;
+        }
+        return withdrawn;
+    }
+
+    /// <summary>
+    /// Whether a task may be picked now: the phase is not finished, something is pending, and in lockstep every
+    /// active agent has all its credits pending (so the pool does not depend on when messages arrived).
+    /// </summary>
+    internal bool CanPick =>
+        TasksRun < RunUntil && _live > 0
+        && (Settings.Mode == SchedulingMode.Free || _fullAgents == _activeAgents);
+
+    /// <summary>Takes the next proposal: a group drawn by share among those with pending proposals, its oldest proposal.</summary>
+    internal PendingProposal Pick()
+    {
+        if (!CanPick) throw new InvalidOperationException("nothing can be picked now");
+        var shares = Settings.GroupShares;
+        double total = 0;
+        for (int g = 0; g < shares.Length; g++) if (_queues[g].Count > 0) total += shares[g];
+        double u = Rng.NextDouble() * total;
+        int chosen = -1;
+        for (int g = 0; g < shares.Length; g++)
+        {
+            if (_queues[g].Count == 0) continue;
+            chosen = g; // the last group with pending work absorbs rounding at the top end
+            u -= shares[g];
+            if (u < 0) break;
+        }
+        var queue = _queues[chosen];
+        var next = queue.Min!;
+        queue.Remove(next);
+        _live--;
+        var slot = _agents[next.Proposal.AgentId];
+        if (slot.Pending.Count == Settings.Credits) _fullAgents--;
+        slot.Pending.Remove(next);
+        return next;
+    }
+}

@@ -1,0 +1,19 @@
+using BigLearn.Actors.Messages;
+using static BigLearn.Actors.Agents.TaskAgentProtocol;
+using static BigLearn.Actors.Model.ModelProtocol;
+
+namespace BigLearn.Actors.Population;
+
+/// <summary>The messages a <see cref="PopulationSupervisor"/> receives, and its answer.</summary>
+public static class PopulationProtocol
+{
+    /// <summary>Starts the run; the sender (use <c>Ask&lt;RunCompleted&gt;(StartRun.Instance, timeout)</c>) gets <see cref="RunCompleted"/> or a failure.</summary>
+    public sealed record StartRun : IBigLearnMessage { /** <summary>The only instance.</summary> */ public static StartRun Instance { get; } = new(); private StartRun() { } }
+
+    /// <summary>Figures of one group over the run: tasks run (rejected included), applied, steps applied, rejections.</summary>
+    public sealed record GroupTally(int Group, string Name, long Tasks, long AppliedTasks, long Steps, long Rejections) : IBigLearnMessage;
+
+    /// <summary>The end of a run: totals, per group, per agent (ordered by id), restarts (agents and model) and the model's evaluations.</summary>
+    public sealed record RunCompleted(long TotalTasks, long AppliedTasks, long Steps, long Rejections, int Restarts, int ModelRestarts,
+        GroupTally[] Groups, AgentStats[] Agents, Evaluation[] Evaluations) : IBigLearnMessage;
+}

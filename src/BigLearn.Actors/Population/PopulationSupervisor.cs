@@ -1,0 +1,227 @@
+using Akka.Actor;
+using Akka.Event;
+using BigLearn.Actors.Agents;
+using BigLearn.Actors.Model;
+using BigLearn.Core.Training;
+using static BigLearn.Actors.Agents.TaskAgentProtocol;
+using static BigLearn.Actors.Model.ModelProtocol;
+using static BigLearn.Actors.Population.PopulationProtocol;
+
+namespace BigLearn.Actors.Population;
+
+/// <summary>
+/// Builds a run's actors from a <see cref="PopulationSpec"/> (the model, then one agent per id 0..N−1 across
+/// groups in order), walks the activation phases, keeps the tallies and answers <see cref="StartRun"/> with
+/// <see cref="RunCompleted"/> once exactly <c>BudgetTasks</c> tasks are done.
+/// </summary>
+/// <remarks>
+/// Phases: the model is told the active agents together with the task count at which the phase ends, and it
+/// holds there until the next <see cref="SetActive"/>, so the windows (and the budget) are exact in tasks done
+/// whatever the timing. Order on a switch: deactivate agents, update the model, then activate agents, so that
+/// a newly active agent's proposal never reaches a model that still thinks it inactive.
+/// Supervision (one-for-one): a failing agent or model is restarted (both keep their state, see
+/// <see cref="TaskAgent"/> and <see cref="ModelActor"/>); a child that fails to start, or fails more than
+/// 10 times a minute, is stopped and the run fails with that cause.
+/// </remarks>
+public sealed class PopulationSupervisor : ReceiveActor, IWithTimers
+{
+    private const int MaxRestartsPerMinute = 10;
+    private static readonly TimeSpan StatsTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly PopulationSpec _spec;
+    private readonly Func<ITaskRunner> _runnerFactory;
+    private readonly Func<ITaskRunner, IReadOnlyDictionary<string, double>>? _evaluator;
+    private readonly IActorRef? _observer;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly int[] _groupOfAgent;
+    private readonly List<IActorRef> _agents = [];
+    private readonly long[] _tasks, _applied, _steps, _rejections;
+    private readonly List<Evaluation> _evaluations = [];
+    private readonly SortedDictionary<int, AgentStats> _agentStats = [];
+    private IActorRef _model = ActorRefs.Nobody;
+    private IActorRef? _asker;
+    private int _phase = -1;
+    private long _tasksDone;
+    private int _restarts;
+    private Exception? _lastFailure;
+
+    /// <summary>Use <see cref="Props"/>; public only because Akka creates actors by reflection.</summary>
+    public PopulationSupervisor(PopulationSpec spec, Func<ITaskRunner> runnerFactory,
+        Func<ITaskRunner, IReadOnlyDictionary<string, double>>? evaluator, IActorRef? observer)
+    {
+        _spec = spec;
+        _runnerFactory = runnerFactory;
+        _evaluator = evaluator;
+        _observer = observer;
+        _groupOfAgent = spec.GroupOfAgents();
+        int groups = spec.Groups.Count;
+        (_tasks, _applied, _steps, _rejections) = (new long[groups], new long[groups], new long[groups], new long[groups]);
+        Idle();
+    }
+
+    /// <summary>Timers of the actor (set by Akka).</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>
+    /// Props of a supervisor for one run. <paramref name="runnerFactory"/> builds the model's runner on the model's
+    /// thread; <paramref name="evaluator"/> (optional) computes the model's evaluation figures there;
+    /// <paramref name="observer"/> (optional) receives every <see cref="TaskCompleted"/>, <see cref="Evaluation"/>
+    /// and the final <see cref="RunCompleted"/>, for progress display and metrics. The actor system must include
+    /// <see cref="ModelActor.DispatcherHocon"/>.
+    /// </summary>
+    public static Props Props(PopulationSpec spec, Func<ITaskRunner> runnerFactory,
+        Func<ITaskRunner, IReadOnlyDictionary<string, double>>? evaluator = null, IActorRef? observer = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(runnerFactory);
+        return Akka.Actor.Props.Create(() => new PopulationSupervisor(spec, runnerFactory, evaluator, observer));
+    }
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        _model = Context.ActorOf(ModelActor.Props(ModelSettings.From(_spec), _runnerFactory, Self, _evaluator), "model");
+        Context.Watch(_model);
+        for (int id = 0; id < _groupOfAgent.Length; id++)
+        {
+            int group = _groupOfAgent[id];
+            var state = new AgentState(_spec.Seed, id, group);
+            var agent = Context.ActorOf(TaskAgent.Props(state, _spec.Groups[group], _model, _spec.Credits), $"agent-{id}");
+            Context.Watch(agent);
+            _agents.Add(agent);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(MaxRestartsPerMinute, TimeSpan.FromMinutes(1), cause =>
+    {
+        _lastFailure = cause;
+        if (cause is ActorInitializationException) return Directive.Stop; // a child that cannot start will not start next time either
+        _restarts++;
+        _log.Warning("Restarting a child after {0}: {1}", cause.GetType().Name, cause.Message);
+        return Directive.Restart;
+    });
+
+    private void Idle()
+    {
+        Receive<StartRun>(_ =>
+        {
+            _asker = Sender;
+            Become(Running);
+            EnterPhase(0);
+        });
+        Receive<Terminated>(t => _log.Warning("{0} stopped before the run started", t.ActorRef.Path.Name));
+    }
+
+    private void Running()
+    {
+        Receive<StartRun>(_ => Sender.Tell(new Status.Failure(new InvalidOperationException("this population is already running; create a new supervisor for another run"))));
+        Receive<TaskCompleted>(completed =>
+        {
+            Tally(completed);
+            _observer?.Tell(completed);
+            if (_tasksDone < _spec.Phases[_phase].UntilTask) return;
+            if (_phase + 1 < _spec.Phases.Count) EnterPhase(_phase + 1);
+            else Finish();
+        });
+        Receive<Evaluation>(Record);
+        Receive<Terminated>(t => Fail($"{t.ActorRef.Path.Name} stopped during the run"));
+    }
+
+    private void Collecting()
+    {
+        Receive<StartRun>(_ => Sender.Tell(new Status.Failure(new InvalidOperationException("this population is finishing its run"))));
+        Receive<AgentStats>(stats =>
+        {
+            _agentStats[stats.AgentId] = stats;
+            if (_agentStats.Count == _agents.Count) Complete();
+        });
+        Receive<Evaluation>(Record);
+        Receive<StatsTimedOut>(_ => Fail($"only {_agentStats.Count} of {_agents.Count} agents reported their stats within {StatsTimeout.TotalSeconds} s"));
+        Receive<Terminated>(t => Fail($"{t.ActorRef.Path.Name} stopped while the run was finishing"));
+    }
+
+    private void Done()
+    {
+        Receive<StartRun>(_ => Sender.Tell(new Status.Failure(new InvalidOperationException("this population has already run; create a new supervisor for another run"))));
+        Receive<Evaluation>(e => _observer?.Tell(e));
+        Receive<Terminated>(_ => { });
+    }
+
+    private void EnterPhase(int index)
+    {
+        var previous = _phase >= 0 ? _spec.Phases[_phase].ActiveGroups.ToHashSet() : [];
+        var phase = _spec.Phases[index];
+        var next = phase.ActiveGroups.ToHashSet();
+        _phase = index;
+        ForAgents(g => previous.Contains(g) && !next.Contains(g), Deactivate.Instance);
+        var activeIds = Enumerable.Range(0, _agents.Count).Where(id => next.Contains(_groupOfAgent[id])).ToArray();
+        _model.Tell(new SetActive(activeIds, phase.UntilTask));
+        ForAgents(g => next.Contains(g) && !previous.Contains(g), Activate.Instance);
+        _log.Info("Phase {0}: tasks {1}..{2}, active groups {3}", index, phase.FromTask, phase.UntilTask - 1,
+            string.Join(",", phase.ActiveGroups.Select(g => _spec.Groups[g].Name)));
+    }
+
+    private void Finish()
+    {
+        Become(Collecting);
+        foreach (var agent in _agents) agent.Tell(Deactivate.Instance);
+        _model.Tell(new SetActive([], _spec.BudgetTasks));
+        // Each agent was told about its last result before the model told us, so its stats are complete.
+        foreach (var agent in _agents) agent.Tell(TaskAgentProtocol.GetStats.Instance);
+        Timers.StartSingleTimer("stats", StatsTimedOut.Instance, StatsTimeout);
+        if (_agents.Count == 0) Complete();
+    }
+
+    private void Complete()
+    {
+        Timers.CancelAll();
+        var agents = _agentStats.Values.ToArray();
+        var groups = _spec.Groups.Select((g, i) => new GroupTally(i, g.Name, _tasks[i], _applied[i], _steps[i], _rejections[i])).ToArray();
+        var result = new RunCompleted(_tasks.Sum(), _applied.Sum(), _steps.Sum(), _rejections.Sum(), _restarts,
+            _restarts - agents.Sum(a => a.Restarts), groups, agents, _evaluations.ToArray());
+        _asker?.Tell(result);
+        _observer?.Tell(result);
+        Become(Done);
+        foreach (var agent in _agents)
+        {
+            Context.Unwatch(agent);
+            Context.Stop(agent);
+        }
+    }
+
+    private void Fail(string reason)
+    {
+        var error = new InvalidOperationException(_lastFailure is null ? reason : $"{reason}: {_lastFailure.GetType().Name}: {_lastFailure.Message}", _lastFailure);
+        _log.Error(error, "The run failed");
+        _asker?.Tell(new Status.Failure(error));
+        Become(Done);
+    }
+
+    private void Tally(TaskCompleted completed)
+    {
+        int g = completed.Group;
+        _tasksDone++;
+        _tasks[g]++;
+        _steps[g] += completed.Outcome.AppliedSteps;
+        if (completed.Outcome.Rejected) _rejections[g]++;
+        else _applied[g]++;
+    }
+
+    private void Record(Evaluation evaluation)
+    {
+        _evaluations.Add(evaluation);
+        _observer?.Tell(evaluation);
+    }
+
+    private void ForAgents(Func<int, bool> groupFilter, object message)
+    {
+        for (int id = 0; id < _agents.Count; id++)
+            if (groupFilter(_groupOfAgent[id])) _agents[id].Tell(message);
+    }
+
+    private sealed class StatsTimedOut
+    {
+        public static StatsTimedOut Instance { get; } = new();
+    }
+}

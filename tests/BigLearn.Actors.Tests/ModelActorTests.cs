@@ -1,0 +1,105 @@
+using Akka.Actor;
+using BigLearn.Actors.Messages;
+using BigLearn.Actors.Model;
+using BigLearn.Actors.Population;
+using BigLearn.Core.Tasks;
+using Xunit.Abstractions;
+using static BigLearn.Actors.Agents.TaskAgentProtocol;
+using static BigLearn.Actors.Model.ModelProtocol;
+
+namespace BigLearn.Actors.Tests;
+
+public sealed class ModelActorTests(ITestOutputHelper output) : ActorTest(output)
+{
+    private static Propose Proposal(int agentId, long id, long seed = 7) =>
+        new(agentId, 0, id, TaskDescriptor.From(LearningTask.Marginal(3, [0, 2])), 2, seed);
+
+    [Fact]
+    public void A_model_refuses_a_proposal_beyond_the_agents_credits()
+    {
+        var supervisor = CreateTestProbe();
+        var agent = CreateTestProbe();
+        var model = Sys.ActorOf(ModelActor.Props(new ModelSettings(1, Credits: 3, SchedulingMode.Free, [1.0]), () => new HashingRunner(), supervisor.Ref));
+        model.Tell(new SetActive([7], RunUntil: 0)); // active, but nothing may run yet: proposals pile up
+        for (long id = 0; id < 4; id++) model.Tell(Proposal(7, id), agent.Ref);
+
+        var refused = agent.ExpectMsg<ProposalRefused>();
+        Assert.Equal(3, refused.ProposalId);
+        Assert.Contains("credits", refused.Reason);
+        model.Tell(GetModelStats.Instance);
+        var stats = ExpectMsg<ModelStats>();
+        Assert.Equal((3, 1L, 0L), (stats.Pending, stats.Refusals, stats.TasksRun));
+
+        model.Tell(new SetActive([7], RunUntil: 3)); // now the three accepted ones run, oldest first
+        Assert.Equal([0L, 1L, 2L], Enumerable.Range(0, 3).Select(_ => agent.ExpectMsg<TaskResult>().ProposalId));
+        Assert.Equal([1L, 2L, 3L], Enumerable.Range(0, 3).Select(_ => supervisor.ExpectMsg<TaskCompleted>().Sequence));
+    }
+
+    [Fact]
+    public void A_model_refuses_proposals_of_inactive_agents_and_withdraws_them_on_deactivation()
+    {
+        var supervisor = CreateTestProbe();
+        var agent = CreateTestProbe();
+        var model = Sys.ActorOf(ModelActor.Props(new ModelSettings(1, 2, SchedulingMode.Free, [1.0]), () => new HashingRunner(), supervisor.Ref));
+        model.Tell(Proposal(3, 0), agent.Ref);
+        Assert.Contains("not active", agent.ExpectMsg<ProposalRefused>().Reason);
+
+        model.Tell(new SetActive([3], 0));
+        model.Tell(Proposal(3, 1), agent.Ref);
+        model.Tell(Proposal(3, 2), agent.Ref);
+        model.Tell(new SetActive([], 0));
+        Assert.Equal([1L, 2L], new[] { agent.ExpectMsg<ProposalWithdrawn>().ProposalId, agent.ExpectMsg<ProposalWithdrawn>().ProposalId });
+        model.Tell(GetModelStats.Instance);
+        var stats = ExpectMsg<ModelStats>();
+        Assert.Equal((0, 2L), (stats.Pending, stats.Withdrawals));
+    }
+
+    [Fact]
+    public void A_model_must_not_apply_a_nan_step()
+    {
+        var supervisor = CreateTestProbe();
+        var agent = CreateTestProbe();
+        var runner = new HashingRunner(rejectCalls: new HashSet<int> { 1 });
+        var model = Sys.ActorOf(ModelActor.Props(new ModelSettings(1, 1, SchedulingMode.Free, [1.0]), () => runner, supervisor.Ref));
+        model.Tell(new SetActive([0], 2));
+        model.Tell(Proposal(0, 0), agent.Ref);
+        var rejected = agent.ExpectMsg<TaskRejected>();
+        Assert.Equal((0L, "loss is NaN", 0), (rejected.ProposalId, rejected.Outcome.Rejection, rejected.Outcome.AppliedSteps));
+        Assert.True(supervisor.ExpectMsg<TaskCompleted>().Outcome.Rejected);
+
+        model.Tell(Proposal(0, 1), agent.Ref);
+        Assert.Equal(2, agent.ExpectMsg<TaskResult>().Outcome.AppliedSteps);
+        model.Tell(GetModelStats.Instance);
+        var stats = ExpectMsg<ModelStats>();
+        Assert.Equal((2L, 1L, 1L, 2L), (stats.TasksRun, stats.AppliedTasks, stats.Rejections, stats.Version));
+    }
+
+    [Fact]
+    public void The_runner_is_created_and_run_on_the_models_own_dedicated_thread()
+    {
+        var supervisor = CreateTestProbe();
+        var agent = CreateTestProbe();
+        HashingRunner? runner = null;
+        var model = Sys.ActorOf(ModelActor.Props(new ModelSettings(1, 1, SchedulingMode.Free, [1.0]), () => runner = new HashingRunner(), supervisor.Ref));
+        model.Tell(new SetActive([0], 5));
+        for (int i = 0; i < 5; i++)
+        {
+            model.Tell(Proposal(0, i), agent.Ref);
+            agent.ExpectMsg<TaskResult>();
+        }
+        Assert.NotNull(runner);
+        Assert.False(runner.CreatedOnThreadPool);
+        Assert.Equal([runner.CreatedOnThread], runner.RunThreads);
+    }
+
+    [Fact]
+    public void A_model_answers_an_evaluation_through_its_evaluator()
+    {
+        var model = Sys.ActorOf(ModelActor.Props(new ModelSettings(1, 1, SchedulingMode.Free, [1.0]), () => new HashingRunner(), CreateTestProbe().Ref,
+            runner => new Dictionary<string, double> { ["version-plus-one"] = runner.Version + 1 }));
+        model.Tell(Evaluate.Instance);
+        var evaluation = ExpectMsg<Evaluation>();
+        Assert.Equal(1.0, evaluation.Values["version-plus-one"]);
+        Assert.Equal(0, evaluation.TasksRun);
+    }
+}
