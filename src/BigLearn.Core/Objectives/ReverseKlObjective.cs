@@ -54,7 +54,7 @@ public sealed class ReverseKlObjective : IMixtureObjective
         // Per-component means of ℓ through a one-hot membership matrix [N, K].
         var membership = sample.Components.unsqueeze(1).eq(arange(p.Components, device: sample.X.device).unsqueeze(0)).to(logRatio.dtype);
         var sums = membership.t().mv(logRatio);                                                         // [K]
-        var counts = membership.sum(0);
+        var counts = membership.sum(dim: 0);
         var componentMeans = sums / counts.clamp_min(1);
         // π is not detached: with learnable weights, ∂/∂π_k of Σ_k π_k E_k[ℓ̄] is the right weight gradient.
         return (p.LogWeights.exp() * componentMeans).sum();
@@ -73,6 +73,6 @@ public sealed class ReverseKlObjective : IMixtureObjective
         var samples = means + einsum("kij,nkj->nki", conditional.ScaleTril, noise);                     // [N, K, t]
         var perComponent = samples.transpose(0, 1);                                                      // [K, N, t]: K as a batch dim
         var logRatio = conditionalBar.LogDensity(perComponent) - targetConditional.LogDensity(perComponent); // [K, N]
-        return (conditional.LogWeights.exp().t() * logRatio).sum(0).mean();
+        return (conditional.LogWeights.exp().t() * logRatio).sum(dim: 0).mean();
     }
 }

@@ -10,6 +10,8 @@ namespace BigLearn.Core.Tests.Mixtures;
 [Collection(TorchCollection.Name)]
 public class TaskDensityTests
 {
+    public TaskDensityTests() => TorchRuntime.Configure(threads: 1);
+
     private const double Range = 14;
     private static readonly PlainMixture Reference = PlainMixture.Random(dim: 3, components: 3, seed: 11);
     private static readonly OrthogonalTransform Haar = OrthogonalTransform.Haar(3, new Rng(2024));
