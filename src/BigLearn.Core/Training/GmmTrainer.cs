@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using BigLearn.Core.Mixtures;
 using BigLearn.Core.Objectives;
 using BigLearn.Core.Tasks;
@@ -66,7 +67,7 @@ public sealed class GmmTrainer : ITaskRunner, IDisposable
         for (int step = 0; step < innerSteps && rejection is null; step++)
         {
             using var scope = NewDisposeScope();
-            var (loss, norm, refusal) = Step(task, generator);
+            var (loss, norm, refusal) = GuardedStep(task, generator);
             if (step == 0) firstLoss = loss;
             lastLoss = loss;
             if (refusal is not null)
@@ -79,6 +80,24 @@ public sealed class GmmTrainer : ITaskRunner, IDisposable
             Version++;
         }
         return new TaskOutcome(firstLoss, lastLoss, lastNorm, applied, rejection, Version);
+    }
+
+    /// <summary>
+    /// <see cref="Step"/>, with libtorch's own failures (a Cholesky factorisation of a covariance that is no
+    /// longer positive definite in floating point, for instance) turned into a refusal: they happen before
+    /// the update, so the parameters are unchanged, and the caller decides what to do next.
+    /// </summary>
+    private (double Loss, double GradientNorm, string? Refusal) GuardedStep(LearningTask task, Generator generator)
+    {
+        try
+        {
+            return Step(task, generator);
+        }
+        catch (ExternalException error)
+        {
+            _optimizer.zero_grad();
+            return (double.NaN, double.NaN, $"libtorch refused the computation: {error.Message.Split('\n')[0]}");
+        }
     }
 
     /// <summary>
