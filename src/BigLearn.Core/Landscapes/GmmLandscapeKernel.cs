@@ -48,7 +48,7 @@ internal sealed class GmmLandscapeKernel
         using var generator = new Generator((ulong)spec.Seed);
         _uniforms = rand(spec.Samples, dtype: float64, generator: generator);
         _jointNoise = randn(spec.Samples, Dim, dtype: float64, generator: generator);
-        _conditionalNoise = _jointNoise.select(1, 0);
+        _conditionalNoise = _jointNoise.select(1, 0).contiguous();
         _jointComponents = InverseCdf(_logWeights.exp().cumsum(-1), _uniforms);
 
         _plans.Add((new LandscapeView(LandscapeViews.Joint, null, null), eye(Dim, dtype: float64), null, null, null, null));
@@ -87,9 +87,10 @@ internal sealed class GmmLandscapeKernel
         }
         using var scope = NewDisposeScope();
         var means = tensor(flat, dtype: float64).reshape(g, Components, Dim);                  // [G, K, 2]
-        // x = μ_z + L_z ε with the common (z, ε): the noise part does not depend on θ.
-        var noise = einsum("nij,nj->ni", _modelScale.index_select(0, _jointComponents), _jointNoise); // [N, 2]
-        var samples = means.index_select(-2, _jointComponents) + noise;                        // [G, N, 2]
+        // x = μ_z + L_z ε with the common (z, ε); the noise part does not depend on θ. Samples are kept
+        // coordinate-major, [G, 2, N], so that every elementwise pass runs along the long sample axis.
+        var noise = einsum("nij,nj->in", _modelScale.index_select(0, _jointComponents), _jointNoise); // [2, N]
+        var samples = means.transpose(-1, -2).index_select(-1, _jointComponents) + noise;       // [G, 2, N]
 
         var result = new double[_plans.Count][];
         for (int v = 0; v < _plans.Count; v++)
@@ -109,8 +110,8 @@ internal sealed class GmmLandscapeKernel
 
     private Tensor JointKl(Tensor means, Tensor samples)
     {
-        var logp = GaussianMath.MixtureLogDensity(samples, means, _modelScale, _logWeights);
-        var logq = GaussianMath.MixtureLogDensity(samples, _targetMeans, _targetScale, _logWeights);
+        var logp = MixtureLogDensity(samples, means, _modelScale, _logWeights);
+        var logq = MixtureLogDensity(samples, _targetMeans, _targetScale, _logWeights);
         return (logp - logq).mean([-1]);
     }
 
@@ -119,9 +120,9 @@ internal sealed class GmmLandscapeKernel
     {
         var (rotatedMeans, rotatedCovariances) = GaussianMath.Transform(means, _modelCovariances, rotation);
         var (marginalMeans, marginalCovariances) = GaussianMath.Select(rotatedMeans, rotatedCovariances, _first);
-        var y1 = samples.matmul(rotation.t()).index_select(-1, _first);                       // [G, N, 1]
-        var logp = GaussianMath.MixtureLogDensity(y1, marginalMeans, linalg.cholesky(marginalCovariances), _logWeights);
-        var logq = GaussianMath.MixtureLogDensity(y1, targetMeans, targetScale, _logWeights);
+        var y1 = rotation.narrow(0, 0, 1).matmul(samples);                                     // [1,2]·[G,2,N] → [G,1,N]
+        var logp = MixtureLogDensity(y1, marginalMeans, linalg.cholesky(marginalCovariances), _logWeights);
+        var logq = MixtureLogDensity(y1, targetMeans, targetScale, _logWeights);
         return (logp - logq).mean([-1]);
     }
 
@@ -132,22 +133,54 @@ internal sealed class GmmLandscapeKernel
     private Tensor ConditionalKl(Tensor means, Tensor rotation, Tensor observedY2, ConditionalMixture target)
     {
         int g = (int)means.shape[0];
-        int n = (int)_uniforms.shape[0];
         var (rotatedMeans, rotatedCovariances) = GaussianMath.Transform(means, _modelCovariances, rotation);
         var model = GaussianMath.Conditional(rotatedMeans, rotatedCovariances, _logWeights, _second, _first, observedY2);
-        // model.Means [G, 1, K, 1], model.LogWeights [G, 1, K], model.ScaleTril [K, 1, 1]
-        var components = InverseCdf(model.LogWeights.squeeze(-2).exp().cumsum(-1), _uniforms); // [G, N]
-        var componentMeans = model.Means.squeeze(-1).expand(g, n, Components).gather(-1, components.unsqueeze(-1)).squeeze(-1);
-        var componentStd = model.ScaleTril.reshape(Components).index_select(0, components.flatten()).reshape(g, n);
-        var y1 = (componentMeans + componentStd * _conditionalNoise).unsqueeze(-1);            // [G, N, 1]
-        var logp = model.LogDensity(y1);
-        var logq = target.LogDensity(y1);
+        // One observed point: model.Means [G, 1, K, 1] → [G, K, 1]; model.LogWeights [G, 1, K] → [G, K];
+        // model.ScaleTril [K, 1, 1] (the conditional covariance does not depend on θ here).
+        var conditionalMeans = model.Means.squeeze(-3);
+        var logWeights = model.LogWeights.squeeze(-2);
+        var components = InverseCdf(logWeights.exp().cumsum(-1), _uniforms);                 // [G, N]
+        var componentMeans = conditionalMeans.squeeze(-1).gather(-1, components);              // [G, N]
+        var componentStd = model.ScaleTril.reshape(1, Components).expand(g, Components).gather(-1, components);
+        var y1 = (componentMeans + componentStd * _conditionalNoise).unsqueeze(-2);            // [G, 1, N]
+        var logp = MixtureLogDensity(y1, conditionalMeans, model.ScaleTril, logWeights);
+        var logq = MixtureLogDensity(y1, target.Means.squeeze(-3), target.ScaleTril, target.LogWeights.squeeze(-2));
         return (logp - logq).mean([-1]);
     }
 
-    /// <summary>Index of the first component whose cumulative weight reaches u: cdf [..., K], u [N] → [..., N].</summary>
-    private static Tensor InverseCdf(Tensor cumulative, Tensor uniforms) =>
-        (uniforms.unsqueeze(-1) > cumulative.unsqueeze(-2)).sum(-1).clamp_max(Components - 1);
+    /// <summary>
+    /// log Σ_k w_k N(y_n; μ_k, L_k L_kᵀ) for coordinate-major points y [..., d, N] → [..., N], through
+    /// <see cref="GaussianMath.LogDensitiesOfDifferences"/>. The differences are built as [..., K, d, N] (the layout
+    /// GaussianMath solves in, so its transpose is free) and the K components are combined with pairwise
+    /// logaddexp over contiguous [..., N] slices: on CPU this is several times faster than broadcasting over
+    /// the tiny trailing K and d axes of the point-major layout, which is what makes the paper grid affordable.
+    /// </summary>
+    private static Tensor MixtureLogDensity(Tensor points, Tensor means, Tensor scaleTril, Tensor logWeights)
+    {
+        var differences = points.unsqueeze(-3) - means.unsqueeze(-1);                          // [..., K, d, N]
+        var perComponent = GaussianMath.LogDensitiesOfDifferences(differences.movedim([-1], [-3]), scaleTril); // [..., N, K]
+        Tensor? total = null;
+        for (int k = 0; k < Components; k++)
+        {
+            var term = perComponent.select(-1, k) + logWeights.select(-1, k).unsqueeze(-1);
+            total = total is null ? term : total.logaddexp(term);
+        }
+        return total!;
+    }
+
+    /// <summary>Index of the first component whose cumulative weight exceeds u: cdf [..., K], u [N] → [..., N].</summary>
+    private static Tensor InverseCdf(Tensor cumulative, Tensor uniforms)
+    {
+        // Counting the cumulative weights below u, one contiguous [..., N] comparison per component boundary;
+        // the last boundary is 1 (up to rounding), so counting stops before it and the index stays < K.
+        Tensor? index = null;
+        for (int k = 0; k < Components - 1; k++)
+        {
+            var below = (uniforms > cumulative.narrow(-1, k, 1)).to(ScalarType.Int64);
+            index = index is null ? below : index + below;
+        }
+        return index!;
+    }
 
     private static Tensor RotationTensor(double angleDeg) =>
         OrthogonalTransform.Rotation(Dim, angleDeg * Math.PI / 180).ToTensor();

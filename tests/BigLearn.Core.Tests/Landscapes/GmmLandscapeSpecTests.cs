@@ -67,9 +67,12 @@ public class GmmLandscapeSpecTests(ITestOutputHelper output)
     {
         TorchRuntime.Configure(1);
         var watch = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var result = GmmLandscape.Compute(LandscapeSpec.Paper);
         watch.Stop();
-        output.WriteLine($"paper landscape (100×100, 2000 samples, {result.Surfaces.Count} surfaces): {watch.Elapsed.TotalSeconds:F1} s");
+        // CPU time is the honest figure on a shared machine; wall time is what a person waits here.
+        output.WriteLine($"paper landscape (100×100, 2000 samples, {result.Surfaces.Count} surfaces): " +
+            $"wall {watch.Elapsed.TotalSeconds:F1} s, cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s");
         Assert.Equal(1 + 12 + 1 + 49 + 1, result.Surfaces.Count);
         foreach (var surface in result.Surfaces.Where(s => s.View is LandscapeViews.Joint or LandscapeViews.MarginalSum or LandscapeViews.ConditionalSum))
         {
