@@ -19,7 +19,11 @@ internal sealed class GmmLandscapeKernel
     private const int Components = 2;
     private const int Dim = 2;
 
-    private readonly List<(LandscapeView View, Tensor Rotation, Tensor? TargetMeans, Tensor? TargetScale, ConditionalMixture? TargetConditional, Tensor? ObservedY2)> _plans = [];
+    /// <summary>A view with its θ-independent tensors: the rotation and the target's side of the KL.</summary>
+    private sealed record ViewPlan(LandscapeView View, Tensor Rotation, Tensor? TargetMeans = null, Tensor? TargetScale = null,
+        ConditionalMixture? TargetConditional = null, Tensor? ObservedY2 = null);
+
+    private readonly List<ViewPlan> _plans = [];
     private readonly Tensor _modelCovariances;   // [K, 2, 2], θ-independent (0.1·I)
     private readonly Tensor _modelScale;         // [K, 2, 2]
     private readonly Tensor _logWeights;         // [K]
@@ -51,13 +55,13 @@ internal sealed class GmmLandscapeKernel
         _conditionalNoise = _jointNoise.select(1, 0).contiguous();
         _jointComponents = InverseCdf(_logWeights.exp().cumsum(-1), _uniforms);
 
-        _plans.Add((new LandscapeView(LandscapeViews.Joint, null, null), eye(Dim, dtype: float64), null, null, null, null));
+        _plans.Add(new ViewPlan(new LandscapeView(LandscapeViews.Joint, null, null), eye(Dim, dtype: float64)));
         foreach (double angle in spec.MarginalAnglesDeg)
         {
             var rotation = RotationTensor(angle);
             var (rotatedMeans, rotatedCovariances) = GaussianMath.Transform(_targetMeans, _modelCovariances, rotation);
             var (means, covariances) = GaussianMath.Select(rotatedMeans, rotatedCovariances, _first);
-            _plans.Add((new LandscapeView(LandscapeViews.Marginal, angle, null), rotation, means, linalg.cholesky(covariances), null, null));
+            _plans.Add(new ViewPlan(new LandscapeView(LandscapeViews.Marginal, angle, null), rotation, TargetMeans: means, TargetScale: linalg.cholesky(covariances)));
         }
         foreach (double angle in spec.ConditionalAnglesDeg)
         {
@@ -67,7 +71,7 @@ internal sealed class GmmLandscapeKernel
             {
                 var observed = tensor(new[] { y2 }, dtype: float64).reshape(1, 1);
                 var target = GaussianMath.Conditional(means, covariances, _logWeights, _second, _first, observed);
-                _plans.Add((new LandscapeView(LandscapeViews.Conditional, angle, y2), rotation, null, null, target, observed));
+                _plans.Add(new ViewPlan(new LandscapeView(LandscapeViews.Conditional, angle, y2), rotation, TargetConditional: target, ObservedY2: observed));
             }
         }
     }
