@@ -5,7 +5,7 @@ namespace BigLearn.Reporting.Landscapes;
 
 /// <summary>
 /// Draws landscape surfaces as PNG heatmaps (ScottPlot 5): μ1 across, μ2 up, a colorbar of the reverse KL, the global
-/// optima (−1, 1) and (1, −1) ringed in red and, for the joint and the sums, the grid-local minima as white crosses.
+/// optima (−1, 1) and (1, −1) ringed in red and, for the joint and the sums, the grid-local minima as magenta crosses.
 /// </summary>
 public static class LandscapeHeatmaps
 {
@@ -13,7 +13,7 @@ public static class LandscapeHeatmaps
     public static IReadOnlyList<(double Mu1, double Mu2)> GlobalOptima { get; } = [(-1, 1), (1, -1)];
 
     private const int Width = 640;
-    private const int Height = 540;
+    private const int Height = 580;
 
     /// <summary>
     /// Writes one PNG per surface (file names from <see cref="LandscapeSurfaces.FileStem"/>) into
@@ -66,14 +66,17 @@ public static class LandscapeHeatmaps
             if (minima.Count > 0)
             {
                 var crosses = plot.Add.Markers(minima.Select(m => m.Mu1).ToArray(), minima.Select(m => m.Mu2).ToArray(),
-                    MarkerShape.Cross, 10, Colors.White);
+                    MarkerShape.Cross, 12, Colors.Magenta);
+                crosses.MarkerLineWidth = 2;
                 crosses.LegendText = "grid-local minima";
             }
         }
         var optima = plot.Add.Markers(GlobalOptima.Select(o => o.Mu1).ToArray(), GlobalOptima.Select(o => o.Mu2).ToArray(),
-            MarkerShape.OpenCircle, 16, Colors.Red);
+            MarkerShape.OpenCircle, 18, Colors.Red);
+        optima.MarkerLineWidth = 2;
         optima.LegendText = "global optima (−1, 1), (1, −1)";
-        plot.ShowLegend(Alignment.UpperRight);
+        // Below the axes, so the legend never hides part of the landscape.
+        plot.ShowLegend(Edge.Bottom);
 
         plot.Title($"2-GMM reverse KL — {LandscapeSurfaces.Label(surface)}");
         plot.XLabel("μ1");
