@@ -157,8 +157,10 @@ public sealed partial class ConfigSource
     {
         if (!Has(key)) return "(absent)";
         var value = _config.GetValue(key);
+        // Akka reads "[]" and "key =" as a value without elements.
         if (value.IsArray()) return "[" + string.Join(", ", value.GetArray().Select(Describe)) + "]";
-        return Describe(value);
+        var text = Describe(value);
+        return text.Length == 0 ? "(empty)" : text;
     }
 
     private static string Describe(HoconValue value) =>
