@@ -62,7 +62,7 @@ public static class LandscapeHeatmaps
 
         if (surface.AngleDeg is null && surface.Y2 is null)
         {
-            var minima = LandscapeMinimaFinder.Find(surface.Kl, axis);
+            var minima = LandscapeMinima.Local(axis.ToArray(), surface.Kl, strict: true);
             if (minima.Count > 0)
             {
                 var crosses = plot.Add.Markers(minima.Select(m => m.Mu1).ToArray(), minima.Select(m => m.Mu2).ToArray(),

@@ -6,7 +6,7 @@ namespace BigLearn.Reporting.Landscapes;
 /// <summary>The grid-local minima of one view, lowest first.</summary>
 /// <param name="View">joint, marginal-sum or conditional-sum.</param>
 /// <param name="Minima">Where the minima are and their KL.</param>
-public sealed record LandscapeViewMinima(string View, IReadOnlyList<LandscapePoint> Minima);
+public sealed record LandscapeViewMinima(string View, IReadOnlyList<LandscapeMinimum> Minima);
 
 /// <summary>The headline of a landscape study: minima of the joint and the two sums, and sentences saying what they mean.</summary>
 /// <param name="Views">Minima per headline view, in the order joint, marginal-sum, conditional-sum (absent views skipped).</param>
@@ -24,7 +24,7 @@ public sealed record LandscapeSummary(IReadOnlyList<LandscapeViewMinima> Views, 
         var step = axis.Length > 1 ? (axis[^1] - axis[0]) / (axis.Length - 1) : 1;
         // A grid minimum counts as a global optimum when it is within one and a half grid steps of one.
         var tolerance = Math.Max(1.5 * step, 1e-9);
-        bool IsGlobal(LandscapePoint p) =>
+        bool IsGlobal(LandscapeMinimum p) =>
             LandscapeHeatmaps.GlobalOptima.Any(o => Math.Abs(p.Mu1 - o.Mu1) <= tolerance && Math.Abs(p.Mu2 - o.Mu2) <= tolerance);
 
         var views = new List<LandscapeViewMinima>();
@@ -33,7 +33,7 @@ public sealed record LandscapeSummary(IReadOnlyList<LandscapeViewMinima> Views, 
         foreach (var view in HeadlineViews)
         {
             if (LandscapeSurfaces.Find(result, view) is not { } surface) continue;
-            var minima = LandscapeMinimaFinder.Find(surface.Kl, axis);
+            var minima = LandscapeMinima.Local(axis, surface.Kl, strict: true);
             views.Add(new LandscapeViewMinima(view, minima));
             var global = minima.Where(IsGlobal).ToArray();
             var spurious = minima.Where(p => !IsGlobal(p)).ToArray();
@@ -49,9 +49,9 @@ public sealed record LandscapeSummary(IReadOnlyList<LandscapeViewMinima> Views, 
     }
 
     /// <summary>(μ1, μ2) with two decimals, invariant culture.</summary>
-    public static string Where(LandscapePoint p) => $"({F(p.Mu1)}, {F(p.Mu2)})";
+    public static string Where(LandscapeMinimum p) => $"({F(p.Mu1)}, {F(p.Mu2)})";
 
-    private static string Sentence(string view, int count, IReadOnlyList<LandscapePoint> global, IReadOnlyList<LandscapePoint> spurious)
+    private static string Sentence(string view, int count, IReadOnlyList<LandscapeMinimum> global, IReadOnlyList<LandscapeMinimum> spurious)
     {
         var name = view switch
         {
@@ -66,7 +66,7 @@ public sealed record LandscapeSummary(IReadOnlyList<LandscapeViewMinima> Views, 
         return $"{name} has {count} grid-local minim{(count == 1 ? "um" : "a")}: {string.Join(", and ", parts)}.";
     }
 
-    private static string WithKl(LandscapePoint p) => $"{Where(p)} (KL {p.Kl.ToString("0.###", CultureInfo.InvariantCulture)})";
+    private static string WithKl(LandscapeMinimum p) => $"{Where(p)} (KL {p.Kl.ToString("0.###", CultureInfo.InvariantCulture)})";
 
     private static string F(double x) => x.ToString("0.00", CultureInfo.InvariantCulture);
 }
