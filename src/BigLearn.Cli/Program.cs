@@ -1,1 +1,1 @@
-Console.Error.WriteLine("biglearn: no command yet"); return 2;
+return BigLearn.Cli.Cli.Run(args);

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using BigLearn.Cli.Commands;
+using BigLearn.Hosting.Configuration;
+
+namespace BigLearn.Cli;
+
+/// <summary>
+/// The <c>biglearn</c> command line. Exit codes: 0 success; 2 a user mistake (bad arguments, unknown command, missing
+/// or invalid config, occupied output folder) reported as one line <c>biglearn: …</c> on stderr with nothing written;
+/// 1 an unexpected failure (one line; the stack trace only with <c>--verbose</c> or <c>BIGLEARN_VERBOSE=1</c>);
+/// 130 cancelled (Ctrl+C), nothing written.
+/// </summary>
+public static class Cli
+{
+    /// <summary>User mistake.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Unexpected failure.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Cancelled by the user.</summary>
+    public const int Cancelled = 130;
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>. With <paramref name="stdout"/>/<paramref name="stderr"/> given (tests,
+    /// embedding) output goes there and progress is printed as plain lines; otherwise the process console is used.
+    /// </summary>
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        var console = stdout is null && stderr is null
+            ? CliConsole.ForProcess()
+            : new CliConsole(stdout ?? TextWriter.Null, stderr ?? TextWriter.Null, interactive: false, CliConsole.VerboseFromEnvironment());
+        return Run(args, console);
+    }
+
+    internal static int Run(string[] args, CliConsole console)
+    {
+        var verbose = new Option<bool>("--verbose")
+        {
+            Description = "Print stack traces for unexpected errors (also BIGLEARN_VERBOSE=1)",
+            Recursive = true,
+        };
+        var root = new RootCommand("biglearn: Big Cooperative Learning with actors (Cong 2024), reproducible experiments")
+        {
+            Options = { verbose },
+        };
+        // One file per command under Commands/; each returns its Command with its action set.
+        root.Subcommands.Add(LandscapeCommand.Create(console));
+
+        try
+        {
+            var parsed = root.Parse(args);
+            console.Verbose |= parsed.GetValue(verbose);
+            if (parsed.Action is not { ClearsParseErrors: true } && parsed.Errors.Count > 0)
+            {
+                // "Unrecognized command 'frob'" says more than the "Required command" that comes with it.
+                var error = parsed.Errors.FirstOrDefault(e => parsed.UnmatchedTokens.Any(t => e.Message.Contains(t, StringComparison.Ordinal)))
+                            ?? parsed.Errors[0];
+                return Fail(console, UsageError, error.Message + Hint(parsed));
+            }
+            if (parsed.Action is null)
+                return Fail(console, UsageError, "no command given (try biglearn --help)");
+            return parsed.Invoke(new InvocationConfiguration
+            {
+                Output = console.Output,
+                Error = console.Error,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (ConfigException e)
+        {
+            return Fail(console, UsageError, e.Message);
+        }
+        catch (CliUsageException e)
+        {
+            return Fail(console, UsageError, e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return Fail(console, Cancelled, "cancelled; nothing was written");
+        }
+        catch (Exception e)
+        {
+            var line = $"unexpected error: {e.GetType().Name}: {OneLine(e.Message)}";
+            if (!console.Verbose) return Fail(console, Failure, line + " (rerun with --verbose for details)");
+            console.Error.WriteLine($"biglearn: {line}");
+            console.Error.WriteLine(e);
+            return Failure;
+        }
+    }
+
+    private static string Hint(ParseResult parsed) =>
+        parsed.CommandResult.Command is RootCommand ? " (try biglearn --help)" : $" (try biglearn {parsed.CommandResult.Command.Name} --help)";
+
+    private static int Fail(CliConsole console, int code, string message)
+    {
+        console.Error.WriteLine($"biglearn: {OneLine(message)}");
+        return code;
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+}

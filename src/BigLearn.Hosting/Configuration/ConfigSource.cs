@@ -1,0 +1,247 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
+
+namespace BigLearn.Hosting.Configuration;
+
+/// <summary>
+/// One experiment's HOCON configuration: a file plus <c>--set key=value</c> overrides (an override wins), with typed,
+/// range-checked getters. Every problem surfaces as a <see cref="ConfigException"/> whose one-line message names the
+/// file, the key, the value and what is allowed.
+/// </summary>
+public sealed partial class ConfigSource
+{
+    private readonly Config _config;
+    private readonly HashSet<string> _overridden;
+
+    private ConfigSource(string origin, Config config, HashSet<string> overridden, IReadOnlyList<string> sets)
+    {
+        Origin = origin;
+        _config = config;
+        _overridden = overridden;
+        Keys = LeafKeys(config.Root, prefix: null).ToArray();
+        ResolvedText = Render(origin, config, sets);
+    }
+
+    /// <summary>The file the configuration came from, as the user named it.</summary>
+    public string Origin { get; }
+
+    /// <summary>Every leaf key present after the overrides, dotted (<c>grid.points</c>).</summary>
+    public IReadOnlyList<string> Keys { get; }
+
+    /// <summary>The resolved configuration as HOCON text (file merged with overrides), for a run's <c>config.conf</c>.</summary>
+    public string ResolvedText { get; }
+
+    /// <summary>Reads and parses <paramref name="path"/>, then applies the <c>--set key=value</c> overrides in order.</summary>
+    /// <exception cref="ConfigException">The file is missing, unreadable or not HOCON, or an override is malformed.</exception>
+    public static ConfigSource Load(string path, IEnumerable<string>? sets = null)
+    {
+        if (!File.Exists(path)) throw new ConfigException($"{path}: no such config file");
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"{path}: the config file cannot be read ({e.Message})", e);
+        }
+        return Parse(text, path, sets);
+    }
+
+    /// <summary>Parses HOCON <paramref name="text"/> that came from <paramref name="origin"/>, then applies the overrides.</summary>
+    /// <exception cref="ConfigException">The text is not HOCON, or an override is malformed.</exception>
+    public static ConfigSource Parse(string text, string origin, IEnumerable<string>? sets = null)
+    {
+        var config = ParseHocon(text, () => $"{origin}: not valid HOCON");
+        var overridden = new HashSet<string>(StringComparer.Ordinal);
+        var setList = (sets ?? []).ToArray();
+        foreach (var set in setList)
+        {
+            var (key, overrideConfig) = ParseSet(set);
+            config = overrideConfig.WithFallback(config);
+            overridden.Add(key);
+        }
+        return new ConfigSource(origin, config, overridden, setList);
+    }
+
+    /// <summary>Whether <paramref name="key"/> has a value.</summary>
+    public bool Has(string key) => Keys.Contains(key, StringComparer.Ordinal);
+
+    /// <summary>Refuses any key that is not in <paramref name="known"/>, suggesting the nearest known one.</summary>
+    /// <exception cref="ConfigException">An unknown key is present.</exception>
+    public void RequireKnownKeys(IReadOnlyCollection<string> known)
+    {
+        foreach (var key in Keys)
+        {
+            if (known.Contains(key)) continue;
+            var nearest = KeySuggester.Nearest(key, known);
+            var hint = nearest is null ? $"known keys: {string.Join(", ", known)}" : $"did you mean {nearest}?";
+            throw new ConfigException($"{Where(key)}: unknown key {key} = {RawText(key)} ({hint})");
+        }
+    }
+
+    /// <summary>An integer in [<paramref name="min"/>, <paramref name="max"/>], or the default when the key is absent.</summary>
+    public int GetInt(string key, int defaultValue, int min, int max) =>
+        (int)GetLong(key, defaultValue, min, max, "an integer");
+
+    /// <summary>A 64-bit integer in [<paramref name="min"/>, <paramref name="max"/>], or the default when absent.</summary>
+    public long GetLong(string key, long defaultValue, long min, long max) => GetLong(key, defaultValue, min, max, "an integer");
+
+    /// <summary>A finite number in [<paramref name="min"/>, <paramref name="max"/>], or the default when absent.</summary>
+    public double GetDouble(string key, double defaultValue, double min, double max)
+    {
+        if (!Has(key)) return defaultValue;
+        var allowed = $"a number in [{Format(min)}, {Format(max)}]";
+        if (!TryParseDouble(ScalarText(key, allowed), out var value) || value < min || value > max)
+            throw NotAllowed(key, allowed);
+        return value;
+    }
+
+    /// <summary>
+    /// A non-empty string matching <paramref name="pattern"/> (described to the user by <paramref name="allowed"/>),
+    /// or the default when absent.
+    /// </summary>
+    public string GetString(string key, string defaultValue, Regex pattern, string allowed)
+    {
+        if (!Has(key)) return defaultValue;
+        var text = ScalarText(key, allowed);
+        if (!pattern.IsMatch(text)) throw NotAllowed(key, allowed);
+        return text;
+    }
+
+    /// <summary>
+    /// A non-empty list of finite numbers, each in [<paramref name="min"/>, <paramref name="max"/>] (or
+    /// [min, max) when <paramref name="maxExclusive"/>), or the default when absent.
+    /// </summary>
+    public double[] GetDoubleList(string key, IReadOnlyList<double> defaultValue, double min, double max, bool maxExclusive = false)
+    {
+        if (!Has(key)) return defaultValue.ToArray();
+        var allowed = $"a non-empty list of numbers, each in [{Format(min)}, {Format(max)}{(maxExclusive ? ")" : "]")}, e.g. [0, 15, 30]";
+        var value = _config.GetValue(key);
+        if (!value.IsArray()) throw NotAllowed(key, allowed);
+        var items = value.GetArray();
+        if (items.Count == 0) throw NotAllowed(key, allowed);
+        var result = new double[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var ok = !items[i].IsArray() && !items[i].IsObject() && TryParseDouble(items[i].GetString() ?? "", out result[i]);
+            if (!ok || result[i] < min || (maxExclusive ? result[i] >= max : result[i] > max)) throw NotAllowed(key, allowed);
+        }
+        return result;
+    }
+
+    /// <summary>One of <typeparamref name="TEnum"/>'s names (case-insensitive), or the default when absent.</summary>
+    public TEnum GetEnum<TEnum>(string key, TEnum defaultValue) where TEnum : struct, Enum
+    {
+        if (!Has(key)) return defaultValue;
+        var names = Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant()).ToArray();
+        var allowed = $"one of: {string.Join(", ", names)}";
+        var text = ScalarText(key, allowed);
+        if (!names.Contains(text.ToLowerInvariant()) || !Enum.TryParse<TEnum>(text, ignoreCase: true, out var parsed))
+            throw NotAllowed(key, allowed);
+        return parsed;
+    }
+
+    /// <summary>A <see cref="ConfigException"/> saying that <paramref name="key"/>'s value is not <paramref name="allowed"/>.</summary>
+    public ConfigException NotAllowed(string key, string allowed) =>
+        new($"{Where(key)}: {key} = {RawText(key)} is not allowed ({allowed})");
+
+    /// <summary>Where a key's value came from: the file, marked "(--set)" when an override supplied it.</summary>
+    public string Where(string key) => _overridden.Contains(key) ? $"{Origin} (--set)" : Origin;
+
+    /// <summary>The value of <paramref name="key"/> as the user wrote it (lists in brackets), for messages.</summary>
+    public string RawText(string key)
+    {
+        if (!Has(key)) return "(absent)";
+        var value = _config.GetValue(key);
+        // Akka reads "[]" and "key =" as a value without elements.
+        if (value.IsArray()) return "[" + string.Join(", ", value.GetArray().Select(Describe)) + "]";
+        var text = Describe(value);
+        return text.Length == 0 ? "(empty)" : text;
+    }
+
+    private static string Describe(HoconValue value) =>
+        value.IsObject() ? "{...}" : value.IsArray() ? "[...]" : value.GetString() ?? "";
+
+    private long GetLong(string key, long defaultValue, long min, long max, string kind)
+    {
+        if (!Has(key)) return defaultValue;
+        var allowed = $"{kind} in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]";
+        var text = ScalarText(key, allowed);
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            throw NotAllowed(key, allowed);
+        return value;
+    }
+
+    private string ScalarText(string key, string allowed)
+    {
+        var value = _config.GetValue(key);
+        if (value.IsArray() || value.IsObject()) throw NotAllowed(key, allowed);
+        return (value.GetString() ?? "").Trim();
+    }
+
+    private static bool TryParseDouble(string text, out double value) =>
+        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+
+    private static string Format(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+
+    private static Config ParseHocon(string text, Func<string> where)
+    {
+        try
+        {
+            return ConfigurationFactory.ParseString(text);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var firstLine = e.Message.Split('\n', 2)[0].Trim();
+            throw new ConfigException($"{where()} ({firstLine})", e);
+        }
+    }
+
+    // Akka's parser is lenient (it accepts "[1, 2" or "x = 1 # y"), so an override is checked by shape first: a dotted
+    // key, '=', and one scalar or one flat list, with nothing that could silently swallow or nest text.
+    private static (string Key, Config Config) ParseSet(string set)
+    {
+        const string example = "expected key=value, e.g. --set grid.points=50 or --set marginal.angles-deg=[0,45,90]";
+        var equals = set.IndexOf('=');
+        if (equals <= 0) throw new ConfigException($"--set {set}: malformed override ({example})");
+        var key = set[..equals].Trim();
+        var value = set[(equals + 1)..].Trim();
+        if (!SetKey().IsMatch(key)) throw new ConfigException($"--set {set}: malformed key \"{key}\" ({example})");
+        if (value.Length == 0 || !SetValue().IsMatch(value))
+            throw new ConfigException($"--set {set}: malformed value \"{value}\" (a number, a word, a \"quoted string\" or a flat list like [0, 15, 30])");
+        var parsed = ParseHocon($"{key} = {value}", () => $"--set {set}: the value is not valid HOCON");
+        return (key, parsed);
+    }
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)*$")]
+    private static partial Regex SetKey();
+
+    // A scalar (no structural characters), a quoted string, or a flat bracketed list of scalars.
+    [GeneratedRegex("""^([^\[\]{}=:#"\r\n,]+|"[^"\r\n]*"|\[\s*([^\[\]{}=:#"\r\n,]+(\s*,\s*[^\[\]{}=:#"\r\n,]+)*)?\s*\])$""")]
+    private static partial Regex SetValue();
+
+    private static IEnumerable<string> LeafKeys(HoconValue value, string? prefix)
+    {
+        if (!value.IsObject())
+        {
+            if (prefix is not null) yield return prefix;
+            yield break;
+        }
+        foreach (var (name, child) in value.GetObject().Items)
+        foreach (var key in LeafKeys(child, prefix is null ? name : $"{prefix}.{name}"))
+            yield return key;
+    }
+
+    private static string Render(string origin, Config config, IReadOnlyList<string> sets)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"# Resolved configuration: {Path.GetFileName(origin)}");
+        foreach (var set in sets) text.AppendLine($"#   --set {set}");
+        text.Append(config.Root.ToString());
+        return text.ToString();
+    }
+}
