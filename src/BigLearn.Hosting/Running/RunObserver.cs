@@ -16,7 +16,7 @@ public sealed record RunProgress(long TasksDone, long Budget, int? ModesCovered,
 /// <summary>
 /// The supervisor's observer in an experiment run: counts tasks and not-applied steps, timestamps evaluations, reports
 /// progress and logs with <c>AgentId</c>, <c>Group</c> and <c>Step</c> as structured properties (every task at debug,
-/// rejections at warning, evaluations at information).
+/// rejections and evaluations at information).
 /// </summary>
 internal sealed class RunObserver : ReceiveActor
 {
@@ -46,7 +46,8 @@ internal sealed class RunObserver : ReceiveActor
             _rejectedSteps += t.InnerSteps - t.Outcome.AppliedSteps;
             var group = groupNames[t.Group];
             if (t.Outcome.Rejected)
-                _log.Warning("Task {Step} of agent {AgentId} ({Group}) rejected: {Rejection}", [t.Sequence, t.AgentId, group, t.Outcome.Rejection]);
+                // Information, not warning: the model actor already warns on the console; this line adds the properties.
+                _log.Info("Task {Step} of agent {AgentId} ({Group}) rejected: {Rejection}", [t.Sequence, t.AgentId, group, t.Outcome.Rejection]);
             else if (_log.IsDebugEnabled)
                 _log.Debug("Task {Step} of agent {AgentId} ({Group}): {Task}, loss {FirstLoss} -> {LastLoss}, version {Version}",
                     [t.Sequence, t.AgentId, group, t.Task.Description, t.Outcome.FirstLoss, t.Outcome.LastLoss, t.Outcome.Version]);

@@ -84,9 +84,9 @@ public static class ExperimentRunWriter
             json.WriteNumber("model_restarts", outcome.ModelRestarts);
             json.WriteNumber("modes_covered", final.ModesCovered);
             json.WriteNumber("modes_total", final.ModesTotal);
-            json.WriteNumber("high_quality_fraction", final.HighQualityFraction);
-            json.WriteNumber("reverse_kl", final.ReverseKl);
-            json.WriteNumber("forward_kl", final.ForwardKl);
+            WriteFinite(json, "high_quality_fraction", final.HighQualityFraction);
+            WriteFinite(json, "reverse_kl", final.ReverseKl);
+            WriteFinite(json, "forward_kl", final.ForwardKl);
             json.WriteStartObject("groups");
             foreach (var g in outcome.Groups)
             {
@@ -105,6 +105,13 @@ public static class ExperimentRunWriter
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <summary>Writes a number, or null when it is not finite (JSON has no NaN or infinity; a diverged model's KL can be).</summary>
+    internal static void WriteFinite(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value)) json.WriteNumber(name, value);
+        else json.WriteNull(name);
     }
 
     private static string R(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -46,17 +46,17 @@ public static class SweepWriter
                 json.WriteString("folder", r.Folder);
                 json.WriteNumber("modes_covered", r.ModesCovered);
                 json.WriteNumber("modes_total", r.ModesTotal);
-                json.WriteNumber("high_quality_fraction", r.HighQualityFraction);
-                json.WriteNumber("reverse_kl", r.ReverseKl);
-                json.WriteNumber("forward_kl", r.ForwardKl);
+                ExperimentRunWriter.WriteFinite(json, "high_quality_fraction", r.HighQualityFraction);
+                ExperimentRunWriter.WriteFinite(json, "reverse_kl", r.ReverseKl);
+                ExperimentRunWriter.WriteFinite(json, "forward_kl", r.ForwardKl);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
             json.WriteStartObject("mean");
             json.WriteNumber("modes_covered", rows.Average(r => r.ModesCovered));
-            json.WriteNumber("high_quality_fraction", rows.Average(r => r.HighQualityFraction));
-            json.WriteNumber("reverse_kl", rows.Average(r => r.ReverseKl));
-            json.WriteNumber("forward_kl", rows.Average(r => r.ForwardKl));
+            ExperimentRunWriter.WriteFinite(json, "high_quality_fraction", rows.Average(r => r.HighQualityFraction));
+            ExperimentRunWriter.WriteFinite(json, "reverse_kl", rows.Average(r => r.ReverseKl));
+            ExperimentRunWriter.WriteFinite(json, "forward_kl", rows.Average(r => r.ForwardKl));
             json.WriteEndObject();
             json.WriteEndObject();
         }
