@@ -46,6 +46,8 @@ public static class Cli
         };
         // One file per command under Commands/; each returns its Command with its action set.
         root.Subcommands.Add(LandscapeCommand.Create(console));
+        root.Subcommands.Add(RunCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create(console));
 
         try
         {

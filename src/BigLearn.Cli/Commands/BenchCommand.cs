@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Globalization;
+using BigLearn.Actors;
+using BigLearn.Hosting.Running;
+
+namespace BigLearn.Cli.Commands;
+
+/// <summary>
+/// <c>biglearn bench [--tasks N] [--actor-tasks N]</c>: (a) steps/s of the §4.1 trainer as a plain loop and through the actors
+/// (one agent, lockstep) and their ratio; (b) tasks/s and memory per agent with 1, 100, 1,000 and 10,000 agents (no-op model).
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var tasks = new Option<int>("--tasks")
+        {
+            Description = "GMM tasks (20 inner steps each) for the plain-loop vs actors comparison",
+            DefaultValueFactory = _ => 100,
+        };
+        var actorTasks = new Option<int>("--actor-tasks")
+        {
+            Description = "Tasks per population size for the actor throughput measurement (no-op model)",
+            DefaultValueFactory = _ => 20_000,
+        };
+        var command = new Command("bench", "Measure the actors' overhead on real GMM training, and their throughput and memory per agent at scale")
+        {
+            tasks, actorTasks,
+        };
+        command.SetAction((parsed, _) => Task.FromResult(Run(console, parsed.GetValue(tasks), parsed.GetValue(actorTasks))));
+        return command;
+    }
+
+    private static int Run(CliConsole console, int tasks, int actorTasks)
+    {
+        if (tasks < 1) throw new CliUsageException($"--tasks {tasks}: not allowed (at least 1)");
+        if (actorTasks < 1) throw new CliUsageException($"--actor-tasks {actorTasks}: not allowed (at least 1)");
+        var output = console.Output;
+        output.WriteLine($"(a) §4.1 GMM trainer, {tasks} tasks × 20 inner steps, 1 libtorch thread");
+        var trainer = TrainerBenchmark.Run(tasks);
+        output.WriteLine(Invariant($"    plain Trainer.RunSequence : {trainer.PlainStepsPerSecond,8:0.0} steps/s ({1000 / trainer.PlainStepsPerSecond:0.00} ms/step)"));
+        output.WriteLine(Invariant($"    actors, 1 agent, lockstep : {trainer.ActorStepsPerSecond,8:0.0} steps/s ({1000 / trainer.ActorStepsPerSecond:0.00} ms/step)"));
+        output.WriteLine(Invariant($"    ratio actors / plain      : {trainer.Ratio,8:0.000}   (same final parameters: {(trainer.SameParameters ? "yes" : "NO")})"));
+        output.WriteLine($"(b) actor throughput with a no-op model, {actorTasks} tasks per size, free scheduling, 1 credit");
+        output.WriteLine("    agents      tasks/s   bytes/agent");
+        foreach (var agents in ActorBenchmark.DefaultAgentCounts)
+        {
+            var result = ActorBenchmark.Measure(agents, actorTasks);
+            output.WriteLine(Invariant($"    {result.Agents,6}  {result.TasksPerSecond,11:0}  {result.BytesPerAgent,12:0}"));
+        }
+        return 0;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Globalization;
+using BigLearn.Hosting.Configuration;
+using BigLearn.Hosting.Running;
+using BigLearn.Reporting.Experiments;
+using Spectre.Console;
+
+namespace BigLearn.Cli.Commands;
+
+/// <summary><c>biglearn run CONFIG [--set key=value ...] [--seeds 888,5079,...] [--out DIR]</c>: a population experiment.</summary>
+internal static class RunCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var config = new Argument<string>("CONFIG") { Description = "HOCON experiment file with kind = population (e.g. configs/gmm25-biglearn.conf)" };
+        var sets = new Option<string[]>("--set")
+        {
+            Description = "Override a config key, repeatable: --set budget=1000 --set groups.joint.share=0.2",
+            HelpName = "key=value",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var seeds = new Option<string?>("--seeds")
+        {
+            Description = "Run once per seed (comma-separated), each in seed-<seed>/, plus sweep.json and sweep.md",
+            HelpName = "888,5079,...",
+        };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Run folder to create (default: runs/<experiment>/<utc-timestamp>/); must not exist or be empty",
+            HelpName = "DIR",
+        };
+        var command = new Command("run",
+            "Train the Gaussian-mixture model with a population of task agents through the actors; write config.conf, metrics.csv, " +
+            "agents.csv, summary.json, report.md, plots/*.png and log.jsonl")
+        {
+            config, sets, seeds, output,
+        };
+        command.SetAction((parsed, cancellationToken) => Task.FromResult(Run(console, parsed.GetValue(config)!,
+            parsed.GetValue(sets) ?? [], parsed.GetValue(seeds), parsed.GetValue(output), cancellationToken)));
+        return command;
+    }
+
+    private static int Run(CliConsole console, string configPath, string[] sets, string? seedList, string? outDir, CancellationToken cancellationToken)
+    {
+        var settings = ExperimentConfig.Load(configPath, sets);
+        var seeds = seedList is null ? null : ParseSeeds(seedList);
+        var folder = outDir ?? Path.Combine("runs", settings.Experiment, DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
+        if (File.Exists(folder) || (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()))
+            throw new CliUsageException($"--out {folder}: the folder already exists and is not empty (choose a new one)");
+
+        var spec = settings.Population;
+        var seedText = seeds is null ? $"seed {spec.Seed}" : $"seeds {string.Join(",", seeds)}";
+        console.Output.WriteLine($"run {settings.Experiment}: {spec.BudgetTasks} tasks, {spec.AgentCount} agents in {spec.Groups.Count} group(s), " +
+            $"{spec.Mode.ToString().ToLowerInvariant()}, {seedText}");
+
+        if (seeds is null)
+        {
+            var run = WithProgress(console, [$"seed {spec.Seed}"], spec.BudgetTasks,
+                progress => ExperimentRun.Run(settings, folder, progress[0], console.Error, cancellationToken));
+            console.Output.WriteLine($"wrote {run.Files.Count} files to {run.Folder}");
+            console.Output.WriteLine($"  report: {Path.Combine(run.Folder, "report.md")}");
+            PrintTable(console, [SweepRow.Of(run.Outcome, ".")], run.Outcome.WallSeconds);
+            foreach (var sentence in ExperimentReport.Sentences(run.Outcome)) console.Output.WriteLine(sentence);
+            return 0;
+        }
+
+        // Every seed's configuration is validated (by the sweep) before the first one runs.
+        var sweep = WithProgress(console, seeds.Select(s => $"seed {s}").ToArray(), spec.BudgetTasks,
+            progress => ExperimentSweep.Run(seed => ExperimentConfig.Load(configPath, [.. sets, $"seed={seed}"]), seeds, folder,
+                i => progress[i], console.Error, cancellationToken));
+        console.Output.WriteLine($"wrote {sweep.Runs.Count} runs, sweep.json and sweep.md to {sweep.Folder}");
+        PrintTable(console, sweep.Rows, sweep.Runs.Sum(r => r.Outcome.WallSeconds));
+        return 0;
+    }
+
+    private static long[] ParseSeeds(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var seeds = new long[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!long.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out seeds[i]))
+                throw new CliUsageException($"--seeds {text}: \"{parts[i]}\" is not allowed (comma-separated non-negative integers, e.g. --seeds 888,5079)");
+        if (seeds.Distinct().Count() != seeds.Length)
+            throw new CliUsageException($"--seeds {text}: a seed is repeated (each seed at most once)");
+        return seeds;
+    }
+
+    // A live bar per run in a terminal (tasks done, latest modes covered and reverse KL); plain lines at every tenth otherwise.
+    private static T WithProgress<T>(CliConsole console, string[] runs, long budget, Func<IReadOnlyList<IProgress<RunProgress>>, T> work)
+    {
+        if (!console.Interactive)
+            return work(runs.Select(r => (IProgress<RunProgress>)new PlainLines(console.Output, r)).ToArray());
+        return AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var tasks = runs.Select(r => context.AddTask(r, autoStart: false, maxValue: budget)).ToArray();
+                return work(tasks.Select((t, i) => (IProgress<RunProgress>)new Bar(t, runs[i])).ToArray());
+            });
+    }
+
+    private static void PrintTable(CliConsole console, IReadOnlyList<SweepRow> rows, double seconds)
+    {
+        string[] header = ["seed", "modes covered", "hq fraction", "reverse KL", "forward KL"];
+        var lines = rows.Select(r => new[]
+        {
+            r.Seed.ToString(CultureInfo.InvariantCulture), $"{r.ModesCovered}/{r.ModesTotal}", Invariant($"{r.HighQualityFraction:0.###}"),
+            Invariant($"{r.ReverseKl:0.###}"), Invariant($"{r.ForwardKl:0.###}"),
+        }).ToList();
+        if (rows.Count > 1)
+            lines.Add(["mean", Invariant($"{rows.Average(r => r.ModesCovered):0.##}"), Invariant($"{rows.Average(r => r.HighQualityFraction):0.###}"),
+                Invariant($"{rows.Average(r => r.ReverseKl):0.###}"), Invariant($"{rows.Average(r => r.ForwardKl):0.###}")]);
+        if (console.Interactive)
+        {
+            var table = new Table().AddColumns(header);
+            foreach (var line in lines) table.AddRow(line.Select(Markup.Escape).ToArray());
+            AnsiConsole.Write(table);
+        }
+        else
+        {
+            var widths = header.Select((h, c) => Math.Max(h.Length, lines.Max(l => l[c].Length))).ToArray();
+            console.Output.WriteLine(string.Join("  ", header.Select((h, c) => h.PadLeft(widths[c]))));
+            foreach (var line in lines) console.Output.WriteLine(string.Join("  ", line.Select((v, c) => v.PadLeft(widths[c]))));
+        }
+        console.Output.WriteLine(Invariant($"wall time {seconds:0.#} s"));
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string Latest(RunProgress p) =>
+        p.ModesCovered is null ? "" : Invariant($", modes covered {p.ModesCovered}, reverse KL {p.ReverseKl:0.###}");
+
+    private sealed class Bar(ProgressTask task, string name) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value)
+        {
+            if (!task.IsStarted) task.StartTask();
+            task.Value = value.TasksDone;
+            task.Description = $"{name}: {value.TasksDone}/{value.Budget} tasks{Markup.Escape(Latest(value))}";
+        }
+    }
+
+    // Synchronous: lines must come out in order; one per tenth of the budget.
+    private sealed class PlainLines(TextWriter output, string name) : IProgress<RunProgress>
+    {
+        private int _lastTenth = -1;
+
+        public void Report(RunProgress value)
+        {
+            var tenth = (int)(10 * value.TasksDone / Math.Max(1, value.Budget));
+            if (tenth <= _lastTenth) return;
+            _lastTenth = tenth;
+            output.WriteLine($"{name}: {tenth * 10}% ({value.TasksDone}/{value.Budget} tasks){Latest(value)}");
+        }
+    }
+}

@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BigLearn.Actors.Population;
+using BigLearn.Core;
+using BigLearn.Core.Objectives;
+using BigLearn.Core.Tasks;
+using BigLearn.Core.Tasks.Masks;
+
+namespace BigLearn.Hosting.Configuration;
+
+/// <summary>The universal model of a Gaussian-mixture run and how it is trained (PAPER.md §4.1).</summary>
+/// <param name="Components">Mixture components K.</param>
+/// <param name="LearningRate">SGD step size.</param>
+/// <param name="Objective">Reverse KL (the paper) or forward KL (likelihood).</param>
+/// <param name="SamplesPerStep">Monte-Carlo samples per inner step.</param>
+/// <param name="InitMean">Common offset of the initial means.</param>
+/// <param name="InitSpread">Standard deviation of the initial means around it.</param>
+public sealed record ModelSection(int Components, double LearningRate, ObjectiveKind Objective, int SamplesPerStep, double InitMean, double InitSpread);
+
+/// <summary>The grid target: <c>Size^Dim</c> equal components with covariance <c>Variance·I</c>, <c>Spacing</c> apart.</summary>
+/// <param name="Dim">Data dimension.</param>
+/// <param name="Size">Grid points per axis.</param>
+/// <param name="Spacing">Distance between neighbouring means.</param>
+/// <param name="Variance">Each component's variance.</param>
+public sealed record TargetSection(int Dim, int Size, double Spacing, double Variance);
+
+/// <summary>How often and how precisely the model is scored.</summary>
+/// <param name="Every">Evaluate after every this many tasks (the start and the end are always evaluated).</param>
+/// <param name="Samples">Model (and target) samples per evaluation.</param>
+/// <param name="Seed">Seed of the evaluation's common random numbers.</param>
+public sealed record EvaluationSection(long Every, int Samples, long Seed);
+
+/// <summary>
+/// A validated <c>kind = population</c> experiment: a population of task agents training one Gaussian mixture through
+/// the actors. Absent keys take the PAPER.md §4.1 values; see <see cref="KnownKeys"/> and configs/gmm25-*.conf.
+/// </summary>
+/// <param name="Experiment">Name (run folder <c>runs/&lt;experiment&gt;/…</c>).</param>
+/// <param name="Population">The agents, groups, budget, scheduling and credits.</param>
+/// <param name="Model">The model and its optimiser.</param>
+/// <param name="Target">The grid target.</param>
+/// <param name="Evaluation">Scoring.</param>
+/// <param name="Device">Where tensors live.</param>
+/// <param name="Threads">libtorch intra-op threads.</param>
+/// <param name="Timeout">How long the whole run may take before it is abandoned.</param>
+/// <param name="FileLogLevel">Minimum level of <c>log.jsonl</c> (debug logs every task).</param>
+/// <param name="Masks">Each group's mask spec as written.</param>
+/// <param name="Source">The parsed configuration (for <c>config.conf</c> and messages).</param>
+public sealed partial record ExperimentConfig(
+    string Experiment, PopulationSpec Population, ModelSection Model, TargetSection Target, EvaluationSection Evaluation,
+    DeviceChoice Device, int Threads, TimeSpan Timeout, LogLevel FileLogLevel, IReadOnlyList<string> Masks, ConfigSource Source)
+{
+    /// <summary>The only <c>kind</c> this record accepts.</summary>
+    public const string Kind = "population";
+
+    /// <summary>The keys of one group, under <c>groups.&lt;name&gt;.</c>.</summary>
+    public static IReadOnlyList<string> GroupKeys { get; } = ["count", "masks", "inner-steps", "share", "start", "stop"];
+
+    /// <summary>Every key outside the groups.</summary>
+    public static IReadOnlyList<string> KnownKeys { get; } =
+    [
+        "experiment", "kind", "seed", "budget", "scheduling", "credits", "device", "threads", "timeout-minutes", "log-level",
+        "model.components", "model.learning-rate", "model.objective", "model.samples-per-step", "model.init-mean", "model.init-spread",
+        "target.dim", "target.size", "target.spacing", "target.variance",
+        "evaluation.every", "evaluation.samples", "evaluation.seed",
+    ];
+
+    /// <summary>Loads <paramref name="path"/>, applies the <c>--set</c> overrides and validates everything.</summary>
+    /// <exception cref="ConfigException">Anything is missing, malformed, unknown or out of range (one line).</exception>
+    public static ExperimentConfig Load(string path, IEnumerable<string>? sets = null) => From(ConfigSource.Load(path, sets));
+
+    /// <summary>Validates an already parsed configuration (see <see cref="Load"/>).</summary>
+    /// <exception cref="ConfigException">Anything is unknown or out of range.</exception>
+    public static ExperimentConfig From(ConfigSource source)
+    {
+        const string groupsAllowed = "an object of groups, e.g. groups { joint { count = 1, masks = \"joint\" } }";
+        var groupNames = source.ChildNames("groups", groupsAllowed);
+        source.RequireKnownKeys(KnownKeys.Concat(groupNames.SelectMany(g => GroupKeys.Select(k => $"groups.{g}.{k}"))).ToHashSet());
+
+        var defaultName = Path.GetFileNameWithoutExtension(source.Origin);
+        var experiment = source.GetString("experiment", SafeName().IsMatch(defaultName) ? defaultName : "population",
+            SafeName(), "a name of letters, digits, '.', '_' or '-', starting with a letter or digit");
+        source.GetString("kind", Kind, KindPattern(), $"one of: {Kind}");
+        var seed = source.GetLong("seed", 888, 0, long.MaxValue);
+        var budget = source.GetLong("budget", 10_000, 1, 100_000_000);
+        var scheduling = source.GetEnum("scheduling", SchedulingMode.Lockstep);
+        var credits = source.GetInt("credits", 1, 1, 1000);
+        var device = source.GetEnum("device", DeviceChoice.Auto);
+        var threads = source.GetInt("threads", 1, 1, 1024);
+        var timeout = TimeSpan.FromMinutes(source.GetDouble("timeout-minutes", 120, 0.1, 10_080));
+        var logLevel = source.GetEnum("log-level", LogLevel.Information);
+
+        var target = new TargetSection(
+            source.GetInt("target.dim", 2, 1, 3),
+            source.GetInt("target.size", 5, 1, 20),
+            source.GetDouble("target.spacing", 2, 1e-6, 1e6),
+            source.GetDouble("target.variance", 0.05, 1e-9, 1e6));
+        long gridComponents = (long)Math.Pow(target.Size, target.Dim);
+        if (gridComponents > 10_000)
+            throw source.NotAllowed("target.size", $"target.size^target.dim = {gridComponents} components; at most 10000");
+        var model = new ModelSection(
+            source.GetInt("model.components", (int)gridComponents, 1, 10_000),
+            source.GetDouble("model.learning-rate", 0.1, 1e-12, 1e6),
+            ParseObjective(source),
+            source.GetInt("model.samples-per-step", 100, 1, 10_000_000),
+            source.GetDouble("model.init-mean", -5, -1e6, 1e6),
+            source.GetDouble("model.init-spread", 0.1, 0, 1e6));
+        var evaluation = new EvaluationSection(
+            source.GetLong("evaluation.every", Math.Max(1, budget / 20), 1, long.MaxValue),
+            source.GetInt("evaluation.samples", 10_000, 10, 10_000_000),
+            source.GetLong("evaluation.seed", seed, 0, long.MaxValue));
+
+        if (groupNames.Count == 0)
+            throw new ConfigException($"{source.Origin}: groups = {source.RawText("groups")} is not allowed (at least one group is required: {groupsAllowed})");
+        var groups = new List<GroupSpec>();
+        var masks = new List<string>();
+        foreach (var name in groupNames)
+        {
+            var (group, spec) = ParseGroup(source, name, target.Dim);
+            groups.Add(group);
+            masks.Add(spec);
+        }
+        PopulationSpec population;
+        try
+        {
+            population = new PopulationSpec(seed, budget, groups, scheduling, credits, evaluation.Every);
+        }
+        catch (PopulationSpecException e)
+        {
+            throw new ConfigException($"{source.Origin}: {e.Message}", e);
+        }
+        return new ExperimentConfig(experiment, population, model, target, evaluation, device, threads, timeout, logLevel, masks, source);
+    }
+
+    private static (GroupSpec Group, string Masks) ParseGroup(ConfigSource source, string name, int dim)
+    {
+        string key = $"groups.{name}";
+        if (!SafeName().IsMatch(name))
+            throw new ConfigException($"{source.Origin}: group name {name} is not allowed (letters, digits, '.', '_' or '-', starting with a letter or digit)");
+        var count = source.GetInt($"{key}.count", 1, 1, 1_000_000);
+        if (!source.Has($"{key}.masks"))
+            throw new ConfigException($"{source.Where(key)}: {key}.masks is missing (a mask distribution, e.g. \"joint\" or \"haar(marginal(k=1))\")");
+        var maskText = source.GetString($"{key}.masks", "joint", AnyText(), "a mask distribution, e.g. \"joint\" or \"haar(marginal(k=1))\"");
+        IMaskDistribution maskDistribution;
+        try
+        {
+            maskDistribution = MaskDistributions.Parse(maskText, dim);
+        }
+        catch (MaskSpecException e)
+        {
+            throw new ConfigException($"{source.Where($"{key}.masks")}: {key}.masks = \"{maskText}\" is not allowed ({e.Message})", e);
+        }
+        var innerSteps = source.GetInt($"{key}.inner-steps", 20, 1, 1_000_000);
+        var share = source.GetDouble($"{key}.share", 1, double.Epsilon, 1e12);
+        var start = source.GetDouble($"{key}.start", 0, 0, 1);
+        var stop = source.GetDouble($"{key}.stop", 1, 0, 1);
+        if (start >= 1) throw source.NotAllowed($"{key}.start", "a fraction of the budget in [0, 1)");
+        if (stop <= start)
+        {
+            var where = source.Has($"{key}.stop") ? source.Where($"{key}.stop") : source.Where($"{key}.start");
+            throw new ConfigException(Invariant($"{where}: {key}.start = {start} and {key}.stop = {stop} are not allowed (the window [start, stop) needs start < stop ≤ 1)"));
+        }
+        try
+        {
+            return (new GroupSpec(name, count, maskDistribution, innerSteps, share, start, stop), maskText);
+        }
+        catch (PopulationSpecException e)
+        {
+            throw new ConfigException($"{source.Where(key)}: {e.Message}", e);
+        }
+    }
+
+    private static ObjectiveKind ParseObjective(ConfigSource source)
+    {
+        var text = source.GetString("model.objective", "reverse-kl", ObjectivePattern(), "one of: reverse-kl, forward-kl");
+        return text == "forward-kl" ? ObjectiveKind.ForwardKl : ObjectiveKind.ReverseKl;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    private static partial Regex SafeName();
+
+    [GeneratedRegex("^population$")]
+    private static partial Regex KindPattern();
+
+    [GeneratedRegex("^(reverse-kl|forward-kl)$")]
+    private static partial Regex ObjectivePattern();
+
+    [GeneratedRegex(@"\S")]
+    private static partial Regex AnyText();
+}
+
+/// <summary>Minimum level of a run's <c>log.jsonl</c>.</summary>
+public enum LogLevel
+{
+    /// <summary>Every task, with AgentId, Group and Step.</summary>
+    Debug,
+    /// <summary>Phases, evaluations and the run's end.</summary>
+    Information,
+    /// <summary>Rejections, restarts and failures only.</summary>
+    Warning,
+}

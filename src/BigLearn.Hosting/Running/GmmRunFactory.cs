@@ -1,0 +1,95 @@
+using BigLearn.Core;
+using BigLearn.Core.Evaluation;
+using BigLearn.Core.Mixtures;
+using BigLearn.Core.Training;
+using BigLearn.Hosting.Configuration;
+using TorchSharp;
+
+namespace BigLearn.Hosting.Running;
+
+/// <summary>
+/// Builds what the model actor runs for a Gaussian-mixture experiment: the <see cref="GmmTrainer"/> (created by the
+/// factory on the model's pinned thread, so every TorchSharp object lives there) and the evaluator, whose figures
+/// travel as named numbers: the §4.1 scores plus the parameter vector as <c>theta.0</c>, <c>theta.1</c>, … (for plots).
+/// </summary>
+public static class GmmRunFactory
+{
+    /// <summary>Name of the reverse KL in an evaluation's values.</summary>
+    public const string ReverseKl = "reverse_kl";
+
+    /// <summary>Name of the forward KL.</summary>
+    public const string ForwardKl = "forward_kl";
+
+    /// <summary>Name of the high-quality fraction.</summary>
+    public const string HighQualityFraction = "high_quality_fraction";
+
+    /// <summary>Name of the number of modes covered.</summary>
+    public const string ModesCovered = "modes_covered";
+
+    /// <summary>Name of the number of target modes.</summary>
+    public const string ModesTotal = "modes_total";
+
+    /// <summary>Prefix of the parameter vector's entries.</summary>
+    public const string ThetaPrefix = "theta.";
+
+    /// <summary>A factory of fresh trainers for <paramref name="config"/> (initial means from the experiment seed) on <paramref name="device"/>.</summary>
+    public static Func<ITaskRunner> RunnerFactory(ExperimentConfig config, torch.Device device) => () => CreateTrainer(config, device);
+
+    /// <summary>A fresh trainer: the §4.1 model, the grid target, SGD with the configured objective.</summary>
+    public static GmmTrainer CreateTrainer(ExperimentConfig config, torch.Device device)
+    {
+        var (model, target) = (config.Model, config.Target);
+        var mixture = new GaussianMixtureModel(target.Dim, model.Components, config.Population.Seed, learnableWeights: false,
+            model.InitMean, model.InitSpread, device);
+        var grid = TargetMixture.Grid(target.Size, target.Spacing, target.Variance, target.Dim, device);
+        return new GmmTrainer(mixture, grid, model.Objective, model.LearningRate, model.SamplesPerStep);
+    }
+
+    /// <summary>The evaluator: <see cref="MixtureEvaluation.Evaluate"/> with the configured samples and seed, and θ.</summary>
+    public static Func<ITaskRunner, IReadOnlyDictionary<string, double>> Evaluator(ExperimentConfig config) => runner =>
+    {
+        var trainer = (GmmTrainer)runner;
+        var score = MixtureEvaluation.Evaluate(trainer.Model, trainer.Target, config.Evaluation.Seed, config.Evaluation.Samples);
+        var values = new Dictionary<string, double>
+        {
+            [ReverseKl] = score.ReverseKl,
+            [ForwardKl] = score.ForwardKl,
+            [HighQualityFraction] = score.HighQualityFraction,
+            [ModesCovered] = score.ModesCovered,
+            [ModesTotal] = score.ModeCount,
+        };
+        var theta = trainer.Model.GetParameterVector();
+        for (int i = 0; i < theta.Length; i++) values[ThetaPrefix + i] = theta[i];
+        return values;
+    };
+
+    /// <summary>The parameter vector carried by an evaluation's values.</summary>
+    public static double[] Theta(IReadOnlyDictionary<string, double> values)
+    {
+        var theta = new List<double>();
+        while (values.TryGetValue(ThetaPrefix + theta.Count, out var v)) theta.Add(v);
+        return theta.ToArray();
+    }
+
+    /// <summary>The grid target's means (computed with the same code as the trainer's target), for plots.</summary>
+    public static double[][] TargetMeans(TargetSection target)
+    {
+        using var grid = TargetMixture.Grid(target.Size, target.Spacing, target.Variance, target.Dim, torch.CPU);
+        return Enumerable.Range(0, grid.Components).Select(grid.Mean).ToArray();
+    }
+
+    /// <summary>Sets libtorch's threads and resolves the device; a CUDA request without CUDA is a config mistake.</summary>
+    /// <exception cref="ConfigException">device = cuda and no CUDA device is available.</exception>
+    public static torch.Device ConfigureTorch(ExperimentConfig config)
+    {
+        TorchRuntime.Configure(config.Threads);
+        try
+        {
+            return TorchRuntime.Resolve(config.Device);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ConfigException($"{config.Source.Where("device")}: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using Akka.Configuration;
+using BigLearn.Hosting.Configuration;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace BigLearn.Hosting.Running;
+
+/// <summary>
+/// Serilog for one run, reached from the actors through Akka.Logger.Serilog: compact JSON lines in the run's
+/// <c>log.jsonl</c> (from the configured level) and warnings and errors on the console, so a progress bar stays clean.
+/// </summary>
+/// <remarks>
+/// Akka.Logger.Serilog writes to Serilog's static <see cref="Log.Logger"/>, so a run installs its logger for its
+/// duration and restores the previous one when disposed: run one experiment at a time per process (a sweep runs its
+/// seeds one after the other).
+/// </remarks>
+internal sealed class RunLogging : IDisposable
+{
+    private readonly ILogger _previous;
+    private readonly Serilog.Core.Logger _logger;
+
+    private RunLogging(Serilog.Core.Logger logger)
+    {
+        _previous = Log.Logger;
+        _logger = logger;
+        Log.Logger = logger;
+    }
+
+    /// <summary>Installs a logger writing <paramref name="jsonPath"/> and warnings to <paramref name="console"/> (stderr when null).</summary>
+    public static RunLogging Start(string jsonPath, LogLevel fileLevel, TextWriter? console)
+    {
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(ToSerilog(fileLevel))
+            .Enrich.FromLogContext()
+            .WriteTo.File(new CompactJsonFormatter(), jsonPath);
+        configuration = console is null
+            ? configuration.WriteTo.Console(restrictedToMinimumLevel: LogEventLevel.Warning, standardErrorFromLevel: LogEventLevel.Verbose)
+            : configuration.WriteTo.Sink(new LineSink(console), LogEventLevel.Warning);
+        return new RunLogging(configuration.CreateLogger());
+    }
+
+    /// <summary>The Akka settings that route the actors' logging to Serilog at <paramref name="level"/>.</summary>
+    public static Config AkkaConfig(LogLevel level) => ConfigurationFactory.ParseString($$"""
+        akka {
+          loglevel = {{level switch { LogLevel.Debug => "DEBUG", LogLevel.Information => "INFO", _ => "WARNING" }}}
+          stdout-loglevel = OFF
+          loggers = ["Akka.Logger.Serilog.SerilogLogger, Akka.Logger.Serilog"]
+          logger-formatter = "Akka.Logger.Serilog.SerilogLogMessageFormatter, Akka.Logger.Serilog"
+          log-dead-letters-during-shutdown = off
+          log-config-on-start = off
+        }
+        """);
+
+    /// <summary>Flushes the file and puts the previous logger back.</summary>
+    public void Dispose()
+    {
+        Log.Logger = _previous;
+        _logger.Dispose();
+    }
+
+    // Warnings as plain "level: message" lines on a caller's writer (the CLI's stderr, a test's buffer).
+    private sealed class LineSink(TextWriter writer) : ILogEventSink
+    {
+        public void Emit(LogEvent logEvent)
+        {
+            lock (writer) writer.WriteLine($"{logEvent.Level.ToString().ToLowerInvariant()}: {logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+    }
+
+    private static LogEventLevel ToSerilog(LogLevel level) => level switch
+    {
+        LogLevel.Debug => LogEventLevel.Debug,
+        LogLevel.Information => LogEventLevel.Information,
+        _ => LogEventLevel.Warning,
+    };
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using static BigLearn.Actors.Model.ModelProtocol;
+using static BigLearn.Actors.Population.PopulationProtocol;
+
+namespace BigLearn.Hosting.Running;
+
+/// <summary>Where a run stands, for progress displays: tasks done and the latest evaluation (null before the first).</summary>
+/// <param name="TasksDone">Tasks run so far.</param>
+/// <param name="Budget">Tasks in the run.</param>
+/// <param name="ModesCovered">Modes covered at the latest evaluation.</param>
+/// <param name="ReverseKl">Reverse KL at the latest evaluation.</param>
+public sealed record RunProgress(long TasksDone, long Budget, int? ModesCovered, double? ReverseKl);
+
+/// <summary>
+/// The supervisor's observer in an experiment run: counts tasks and not-applied steps, timestamps evaluations, reports
+/// progress and logs with <c>AgentId</c>, <c>Group</c> and <c>Step</c> as structured properties (every task at debug,
+/// rejections and evaluations at information).
+/// </summary>
+internal sealed class RunObserver : ReceiveActor
+{
+    /// <summary>Asks for the <see cref="ObserverRecord"/>; answered once the run's <see cref="RunCompleted"/> has arrived.</summary>
+    public sealed class AwaitRecord
+    {
+        public static AwaitRecord Instance { get; } = new();
+    }
+
+    /// <summary>What the observer saw: steps not applied, and the wall time (seconds since start) of each evaluation by tasks run.</summary>
+    public sealed record ObserverRecord(long RejectedSteps, IReadOnlyDictionary<long, double> EvaluationSeconds);
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<long, double> _evaluationSeconds = [];
+    private readonly List<IActorRef> _waiting = [];
+    private long _tasks;
+    private long _rejectedSteps;
+    private bool _completed;
+
+    public RunObserver(long budget, string[] groupNames, Stopwatch clock, IProgress<RunProgress>? progress)
+    {
+        int? modes = null;
+        double? reverseKl = null;
+        Receive<TaskCompleted>(t =>
+        {
+            _tasks++;
+            _rejectedSteps += t.InnerSteps - t.Outcome.AppliedSteps;
+            var group = groupNames[t.Group];
+            if (t.Outcome.Rejected)
+                // Information, not warning: the model actor already warns on the console; this line adds the properties.
+                _log.Info("Task {Step} of agent {AgentId} ({Group}) rejected: {Rejection}", [t.Sequence, t.AgentId, group, t.Outcome.Rejection]);
+            else if (_log.IsDebugEnabled)
+                _log.Debug("Task {Step} of agent {AgentId} ({Group}): {Task}, loss {FirstLoss} -> {LastLoss}, version {Version}",
+                    [t.Sequence, t.AgentId, group, t.Task.Description, t.Outcome.FirstLoss, t.Outcome.LastLoss, t.Outcome.Version]);
+            progress?.Report(new RunProgress(_tasks, budget, modes, reverseKl));
+        });
+        Receive<Evaluation>(e =>
+        {
+            _evaluationSeconds[e.TasksRun] = clock.Elapsed.TotalSeconds;
+            if (e.Values.TryGetValue(GmmRunFactory.ModesCovered, out var m)) modes = (int)m;
+            if (e.Values.TryGetValue(GmmRunFactory.ReverseKl, out var kl)) reverseKl = kl;
+            _log.Info("Evaluation at {Step} tasks: {ModesCovered} modes covered, reverse KL {ReverseKl}, forward KL {ForwardKl}",
+                [e.TasksRun, modes, reverseKl, e.Values.GetValueOrDefault(GmmRunFactory.ForwardKl)]);
+            progress?.Report(new RunProgress(_tasks, budget, modes, reverseKl));
+        });
+        Receive<RunCompleted>(r =>
+        {
+            _completed = true;
+            _log.Info("Run completed: {Tasks} tasks, {Steps} steps, {Rejections} rejected tasks, {Restarts} restarts",
+                [r.TotalTasks, r.Steps, r.Rejections, r.Restarts]);
+            foreach (var waiting in _waiting) waiting.Tell(Record());
+            _waiting.Clear();
+        });
+        Receive<AwaitRecord>(_ =>
+        {
+            if (_completed) Sender.Tell(Record());
+            else _waiting.Add(Sender);
+        });
+    }
+
+    public static Props Props(long budget, string[] groupNames, Stopwatch clock, IProgress<RunProgress>? progress) =>
+        Akka.Actor.Props.Create(() => new RunObserver(budget, groupNames, clock, progress));
+
+    private ObserverRecord Record() => new(_rejectedSteps, new Dictionary<long, double>(_evaluationSeconds));
+}

@@ -1,0 +1,72 @@
+namespace BigLearn.Reporting.Experiments;
+
+/// <summary>The model's figures at one evaluation point of a Gaussian-mixture run (PAPER.md §4.1 "Scoring").</summary>
+/// <param name="Tasks">Tasks done when the model was evaluated.</param>
+/// <param name="Steps">Gradient steps applied so far (the model version).</param>
+/// <param name="ReverseKl">Monte-Carlo KL[p_θ ‖ q].</param>
+/// <param name="ForwardKl">Monte-Carlo KL[q ‖ p_θ].</param>
+/// <param name="HighQualityFraction">Share of model samples within 3σ of a target mean.</param>
+/// <param name="ModesCovered">Target modes that received at least 20 % of their fair share.</param>
+/// <param name="ModesTotal">Target modes.</param>
+/// <param name="WallSeconds">Seconds since the run started (timing only: not reproducible).</param>
+/// <param name="Parameters">The model's parameter vector (means, Cholesky factors with log diagonal, weight logits).</param>
+public sealed record EvaluationPoint(long Tasks, long Steps, double ReverseKl, double ForwardKl, double HighQualityFraction,
+    int ModesCovered, int ModesTotal, double WallSeconds, double[] Parameters);
+
+/// <summary>One agent's figures over a run.</summary>
+/// <param name="Id">The agent's id (0..N−1 across groups).</param>
+/// <param name="Group">Its group's name.</param>
+/// <param name="Tasks">Tasks run for it (rejected included).</param>
+/// <param name="Steps">Gradient steps applied for it.</param>
+/// <param name="Rejections">Its tasks whose step was refused as non-finite.</param>
+/// <param name="Restarts">Times its actor was restarted.</param>
+/// <param name="FirstOwnLoss">Loss of its first applied task (before any of its steps), or null.</param>
+/// <param name="LastOwnLoss">Last loss of its latest applied task, or null.</param>
+public sealed record AgentRow(int Id, string Group, long Tasks, long Steps, long Rejections, int Restarts, double? FirstOwnLoss, double? LastOwnLoss);
+
+/// <summary>One group's settings and what it did.</summary>
+/// <param name="Name">The group's name.</param>
+/// <param name="Agents">Agents in it.</param>
+/// <param name="Masks">Its mask distribution in the config grammar.</param>
+/// <param name="InnerSteps">Inner steps per task.</param>
+/// <param name="Share">Its weight in the model's choice.</param>
+/// <param name="Start">Start of its window, as a fraction of the budget.</param>
+/// <param name="Stop">End of its window (exclusive).</param>
+/// <param name="Tasks">Tasks it ran.</param>
+/// <param name="Steps">Steps applied for it.</param>
+/// <param name="Rejections">Its rejected tasks.</param>
+public sealed record GroupRow(string Name, int Agents, string Masks, int InnerSteps, double Share, double Start, double Stop,
+    long Tasks, long Steps, long Rejections);
+
+/// <summary>The target's geometry, for plots: component means and the isotropic variance of the grid.</summary>
+/// <param name="Dim">Data dimension (plots are drawn for 2).</param>
+/// <param name="Components">Model components K.</param>
+/// <param name="TargetMeans">The target's component means.</param>
+/// <param name="TargetVariance">The target components' variance (σ²).</param>
+public sealed record MixtureGeometry(int Dim, int Components, double[][] TargetMeans, double TargetVariance);
+
+/// <summary>Everything a Gaussian-mixture population run produced, as plain numbers (written by <see cref="ExperimentRunWriter"/>).</summary>
+/// <param name="Experiment">The experiment's name.</param>
+/// <param name="Seed">The experiment seed.</param>
+/// <param name="Budget">The task budget.</param>
+/// <param name="Scheduling">lockstep or free.</param>
+/// <param name="Tasks">Tasks run.</param>
+/// <param name="Steps">Gradient steps applied.</param>
+/// <param name="RejectedTasks">Tasks with a refused step.</param>
+/// <param name="RejectedSteps">Inner steps planned but not applied (Σ inner steps − applied).</param>
+/// <param name="AgentRestarts">Agent actor restarts.</param>
+/// <param name="ModelRestarts">Model actor restarts.</param>
+/// <param name="Groups">Per group.</param>
+/// <param name="Agents">Per agent, by id.</param>
+/// <param name="Evaluations">Evaluation points in task order (the first at 0 tasks, the last at the budget).</param>
+/// <param name="Geometry">The target's geometry.</param>
+/// <param name="Settings">Settings lines for the report (name: value).</param>
+/// <param name="WallSeconds">Duration of the run (timing only).</param>
+public sealed record ExperimentOutcome(
+    string Experiment, long Seed, long Budget, string Scheduling, long Tasks, long Steps, long RejectedTasks, long RejectedSteps,
+    int AgentRestarts, int ModelRestarts, IReadOnlyList<GroupRow> Groups, IReadOnlyList<AgentRow> Agents,
+    IReadOnlyList<EvaluationPoint> Evaluations, MixtureGeometry Geometry, IReadOnlyList<string> Settings, double WallSeconds)
+{
+    /// <summary>The last evaluation point (the model at the end of the run).</summary>
+    public EvaluationPoint Final => Evaluations[^1];
+}

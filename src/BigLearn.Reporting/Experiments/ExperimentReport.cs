@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text;
+
+namespace BigLearn.Reporting.Experiments;
+
+/// <summary>The <c>report.md</c> of a population run: settings, groups, final figures, curves, plots and a few sentences.</summary>
+public static class ExperimentReport
+{
+    /// <summary>The report as markdown; <paramref name="plots"/> are file names inside <paramref name="plotsFolder"/>.</summary>
+    public static string Markdown(ExperimentOutcome outcome, string plotsFolder, IReadOnlyList<string> plots)
+    {
+        var final = outcome.Final;
+        var text = new StringBuilder();
+        text.AppendLine($"# {outcome.Experiment}");
+        text.AppendLine();
+        text.AppendLine("## Settings");
+        text.AppendLine();
+        foreach (var line in outcome.Settings) text.AppendLine($"- {line}");
+        text.AppendLine();
+        text.AppendLine("| group | agents | masks | inner steps | share | window | tasks | steps | rejections |");
+        text.AppendLine("|---|---:|---|---:|---:|---|---:|---:|---:|");
+        foreach (var g in outcome.Groups)
+            text.AppendLine(Invariant($"| {g.Name} | {g.Agents} | `{g.Masks}` | {g.InnerSteps} | {g.Share:0.###} | [{g.Start:0.###}, {g.Stop:0.###}) | {g.Tasks} | {g.Steps} | {g.Rejections} |"));
+        text.AppendLine();
+        text.AppendLine("## Result");
+        text.AppendLine();
+        text.AppendLine("| tasks | steps | modes covered | high-quality fraction | reverse KL | forward KL | wall time |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine(Invariant($"| {outcome.Tasks} | {outcome.Steps} | {final.ModesCovered} / {final.ModesTotal} | {final.HighQualityFraction:0.###} | {final.ReverseKl:0.###} | {final.ForwardKl:0.###} | {outcome.WallSeconds:0.#} s |"));
+        text.AppendLine();
+        foreach (var sentence in Sentences(outcome)) text.AppendLine(sentence);
+        text.AppendLine();
+        text.AppendLine("## Evaluation points");
+        text.AppendLine();
+        text.AppendLine("| tasks | steps | modes covered | high-quality fraction | reverse KL | forward KL |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (var e in outcome.Evaluations)
+            text.AppendLine(Invariant($"| {e.Tasks} | {e.Steps} | {e.ModesCovered} | {e.HighQualityFraction:0.###} | {e.ReverseKl:0.###} | {e.ForwardKl:0.###} |"));
+        if (plots.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("## Plots");
+            text.AppendLine();
+            foreach (var plot in plots) text.AppendLine($"![{Path.GetFileNameWithoutExtension(plot)}]({plotsFolder}/{plot})");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>A few plain sentences on the outcome: coverage, where the model got to, rejections.</summary>
+    public static IReadOnlyList<string> Sentences(ExperimentOutcome outcome)
+    {
+        var final = outcome.Final;
+        var first = outcome.Evaluations[0];
+        var sentences = new List<string>();
+        string coverage = final.ModesCovered == final.ModesTotal ? "every mode of the target"
+            : final.ModesCovered <= 1 ? "at most one mode of the target (a collapse onto a single mode)"
+            : $"{final.ModesCovered} of the {final.ModesTotal} target modes";
+        sentences.Add(Invariant($"After {outcome.Tasks} tasks ({outcome.Steps} steps) the model covers {coverage}, with {final.HighQualityFraction:P0} of its samples within 3σ of a target mean."));
+        sentences.Add(Invariant($"The reverse KL went from {first.ReverseKl:0.###} to {final.ReverseKl:0.###} and the forward KL from {first.ForwardKl:0.###} to {final.ForwardKl:0.###}."));
+        var reached = outcome.Evaluations.FirstOrDefault(e => e.ModesCovered >= final.ModesCovered && final.ModesCovered > first.ModesCovered);
+        if (reached is not null && reached.Tasks < final.Tasks)
+            sentences.Add(Invariant($"It first covered {final.ModesCovered} modes after {reached.Tasks} tasks."));
+        sentences.Add(outcome.RejectedTasks == 0
+            ? "No step was rejected."
+            : Invariant($"{outcome.RejectedTasks} tasks had a step rejected as non-finite ({outcome.RejectedSteps} steps not applied)."));
+        return sentences;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace BigLearn.Reporting.Experiments;
+
+/// <summary>One seed of a sweep: its sub-folder and its final figures.</summary>
+/// <param name="Seed">The seed.</param>
+/// <param name="Folder">Its run folder, relative to the sweep folder.</param>
+/// <param name="ModesCovered">Modes covered at the end.</param>
+/// <param name="ModesTotal">Target modes.</param>
+/// <param name="HighQualityFraction">High-quality fraction at the end.</param>
+/// <param name="ReverseKl">Final reverse KL.</param>
+/// <param name="ForwardKl">Final forward KL.</param>
+public sealed record SweepRow(long Seed, string Folder, int ModesCovered, int ModesTotal, double HighQualityFraction, double ReverseKl, double ForwardKl)
+{
+    /// <summary>The row of a finished run in <paramref name="folder"/>.</summary>
+    public static SweepRow Of(ExperimentOutcome outcome, string folder) =>
+        new(outcome.Seed, folder, outcome.Final.ModesCovered, outcome.Final.ModesTotal, outcome.Final.HighQualityFraction,
+            outcome.Final.ReverseKl, outcome.Final.ForwardKl);
+}
+
+/// <summary>Writes a seed sweep's <c>sweep.json</c> and <c>sweep.md</c> (a table with one row per seed and a mean row).</summary>
+public static class SweepWriter
+{
+    /// <summary>Writes both files into <paramref name="folder"/>.</summary>
+    public static void Write(string folder, string experiment, IReadOnlyList<SweepRow> rows)
+    {
+        File.WriteAllText(Path.Combine(folder, "sweep.json"), Json(experiment, rows));
+        File.WriteAllText(Path.Combine(folder, "sweep.md"), Markdown(experiment, rows));
+    }
+
+    /// <summary>The sweep as JSON: experiment, runs, and the means.</summary>
+    public static string Json(string experiment, IReadOnlyList<SweepRow> rows)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("experiment", experiment);
+            json.WriteStartArray("runs");
+            foreach (var r in rows)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("seed", r.Seed);
+                json.WriteString("folder", r.Folder);
+                json.WriteNumber("modes_covered", r.ModesCovered);
+                json.WriteNumber("modes_total", r.ModesTotal);
+                ExperimentRunWriter.WriteFinite(json, "high_quality_fraction", r.HighQualityFraction);
+                ExperimentRunWriter.WriteFinite(json, "reverse_kl", r.ReverseKl);
+                ExperimentRunWriter.WriteFinite(json, "forward_kl", r.ForwardKl);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartObject("mean");
+            json.WriteNumber("modes_covered", rows.Average(r => r.ModesCovered));
+            ExperimentRunWriter.WriteFinite(json, "high_quality_fraction", rows.Average(r => r.HighQualityFraction));
+            ExperimentRunWriter.WriteFinite(json, "reverse_kl", rows.Average(r => r.ReverseKl));
+            ExperimentRunWriter.WriteFinite(json, "forward_kl", rows.Average(r => r.ForwardKl));
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <summary>The sweep as a markdown table with a mean row.</summary>
+    public static string Markdown(string experiment, IReadOnlyList<SweepRow> rows)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"# {experiment}: seed sweep");
+        text.AppendLine();
+        text.AppendLine("| seed | modes covered | high-quality fraction | reverse KL | forward KL |");
+        text.AppendLine("|---:|---:|---:|---:|---:|");
+        foreach (var r in rows)
+            text.AppendLine(Invariant($"| [{r.Seed}]({r.Folder}/report.md) | {r.ModesCovered} / {r.ModesTotal} | {r.HighQualityFraction:0.###} | {r.ReverseKl:0.###} | {r.ForwardKl:0.###} |"));
+        text.AppendLine(Invariant($"| **mean** | {rows.Average(r => r.ModesCovered):0.##} | {rows.Average(r => r.HighQualityFraction):0.###} | {rows.Average(r => r.ReverseKl):0.###} | {rows.Average(r => r.ForwardKl):0.###} |"));
+        return text.ToString();
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+
+namespace BigLearn.Cli.Tests;
+
+[Collection(TorchCollection.Name)]
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("biglearn-cli-population-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static string SmokeConfig()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var path = Path.Combine(dir.FullName, "configs", "gmm25-smoke.conf");
+            if (File.Exists(path)) return path;
+        }
+        throw new InvalidOperationException("configs/gmm25-smoke.conf not found");
+    }
+
+    [Fact]
+    public void Run_on_the_smoke_config_writes_the_run_folder_and_prints_the_summary()
+    {
+        var outDir = Path.Combine(_folder, "run");
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = Cli.Run(["run", SmokeConfig(), "--set", "budget=20", "--set", "evaluation.every=10", "--out", outDir], output, error);
+
+        Assert.True(code == 0, error.ToString());
+        foreach (var file in new[] { "config.conf", "metrics.csv", "agents.csv", "summary.json", "report.md", "log.jsonl", "plots/model-final.png" })
+            Assert.True(File.Exists(Path.Combine(outDir, file)), file);
+        Assert.Equal(20, (long)JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")))!["tasks"]!);
+        var text = output.ToString();
+        Assert.Contains($"to {Path.GetFullPath(outDir)}", text);
+        Assert.Contains("seed 888: 100% (20/20 tasks)", text); // plain progress lines when redirected
+        Assert.Contains("modes covered", text);
+        Assert.False(text.Contains((char)27), "no ANSI escape codes when output is redirected");
+    }
+
+    [Theory]
+    [InlineData("groups.joint.masks=\"haar(jont)\"", "groups.joint.masks = \"haar(jont)\" is not allowed")]
+    [InlineData("groups.joint.shares=0.5", "unknown key groups.joint.shares = 0.5 (did you mean groups.joint.share?)")]
+    [InlineData("budget=0", "budget = 0 is not allowed")]
+    public void A_bad_config_exits_with_2_and_one_line_and_leaves_no_folder(string set, string expected)
+    {
+        var outDir = Path.Combine(_folder, "bad");
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = Cli.Run(["run", SmokeConfig(), "--set", set, "--out", outDir], output, error);
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("biglearn: ", line);
+        Assert.Contains(expected, line);
+        Assert.Empty(Directory.GetFileSystemEntries(_folder)); // neither the folder nor a staging folder
+    }
+
+    [Fact]
+    public void Bad_seeds_exit_with_2()
+    {
+        var error = new StringWriter();
+        var code = Cli.Run(["run", SmokeConfig(), "--seeds", "1,x", "--out", Path.Combine(_folder, "s")], new StringWriter(), error);
+        Assert.Equal(2, code);
+        Assert.Contains("--seeds 1,x: \"x\" is not allowed", error.ToString());
+        Assert.Empty(Directory.GetFileSystemEntries(_folder));
+    }
+
+    [Fact]
+    public void Run_with_two_seeds_writes_one_folder_per_seed_and_the_sweep_table()
+    {
+        var outDir = Path.Combine(_folder, "sweep");
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = Cli.Run(["run", SmokeConfig(), "--set", "budget=10", "--set", "evaluation.every=10", "--seeds", "1,2", "--out", outDir], output, error);
+
+        Assert.True(code == 0, error.ToString());
+        var sweep = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "sweep.json")))!;
+        var runs = sweep["runs"]!.AsArray();
+        Assert.Equal(new long[] { 1, 2 }, runs.Select(r => (long)r!["seed"]!));
+        foreach (var seed in new[] { 1, 2 })
+        {
+            var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, $"seed-{seed}", "summary.json")))!;
+            Assert.Equal(seed, (long)summary["seed"]!);
+        }
+        double meanModes = runs.Average(r => (double)r!["modes_covered"]!);
+        Assert.Equal(meanModes, (double)sweep["mean"]!["modes_covered"]!, 12);
+        Assert.Contains("| **mean** |", File.ReadAllText(Path.Combine(outDir, "sweep.md")));
+        Assert.Contains("mean", output.ToString());
+    }
+}

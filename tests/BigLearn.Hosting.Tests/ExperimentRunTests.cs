@@ -1,0 +1,136 @@
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using BigLearn.Actors.Model;
+using BigLearn.Actors.Population;
+using BigLearn.Core.Training;
+using BigLearn.Hosting.Configuration;
+using BigLearn.Hosting.Running;
+using BigLearn.Reporting.Experiments;
+using TorchSharp;
+using static BigLearn.Actors.Model.ModelProtocol;
+using static BigLearn.Actors.Population.PopulationProtocol;
+
+namespace BigLearn.Hosting.Tests;
+
+[Collection(TorchCollection.Name)]
+public sealed class ExperimentRunTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("biglearn-experiment-run-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static ExperimentConfig Smoke(params string[] sets) => ExperimentConfig.Load(TestFiles.Config("gmm25-smoke.conf"), sets);
+
+    /// <summary>Collects every task the model ran, in order; the completion source is set when the run's end reaches it.</summary>
+    private sealed class Recorder : ReceiveActor
+    {
+        public Recorder(List<TaskCompleted> tasks, TaskCompletionSource done)
+        {
+            Receive<TaskCompleted>(tasks.Add);
+            Receive<Evaluation>(_ => { });
+            Receive<RunCompleted>(_ => done.SetResult());
+        }
+    }
+
+    [Fact]
+    public async Task A_lockstep_actor_run_with_the_real_trainer_ends_where_the_plain_loop_over_its_tasks_ends()
+    {
+        // Two groups, a window switch, different inner steps: the actors decide the order, the plain loop replays it.
+        var config = Smoke("budget=40", "groups.joint.inner-steps=3");
+        var device = torch.CPU;
+        var tasks = new List<TaskCompleted>();
+        double[]? actorTheta = null;
+        var evaluator = new Func<ITaskRunner, IReadOnlyDictionary<string, double>>(runner =>
+        {
+            actorTheta = ((GmmTrainer)runner).Model.GetParameterVector();
+            return new Dictionary<string, double>();
+        });
+        var spec = new PopulationSpec(config.Population.Seed, 40, config.Population.Groups, SchedulingMode.Lockstep, 1, evaluateEvery: 40);
+        using (var system = ActorSystem.Create("test", Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(ModelActor.DispatcherConfig)))
+        {
+            var done = new TaskCompletionSource();
+            var recorder = system.ActorOf(Props.Create(() => new Recorder(tasks, done)));
+            var supervisor = system.ActorOf(PopulationSupervisor.Props(spec, GmmRunFactory.RunnerFactory(config, device), evaluator, recorder));
+            var result = await supervisor.Ask<RunCompleted>(StartRun.Instance, TimeSpan.FromMinutes(2));
+            Assert.Equal(40, result.TotalTasks);
+            // The supervisor answers the asker before the observer, so wait for the recorder to see the end too.
+            await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await system.Terminate();
+        }
+        Assert.Contains(tasks, t => t.Group == 1 && t.InnerSteps == 3); // the joint group ran after the switch
+
+        using var plain = GmmRunFactory.CreateTrainer(config, device);
+        var outcomes = Trainer.RunSequence(plain, tasks.Select(t => new ScheduledTask(t.Task.ToLearningTask(), t.InnerSteps, t.BatchSeed)));
+        Assert.Equal(tasks.Select(t => t.Outcome), outcomes);
+        Assert.NotNull(actorTheta);
+        Assert.Equal(plain.Model.GetParameterVector(), actorTheta);
+        // The model really moved: the comparison is not between two untouched initialisations.
+        using var fresh = GmmRunFactory.CreateTrainer(config, device);
+        Assert.NotEqual(fresh.Model.GetParameterVector(), actorTheta);
+    }
+
+    [Fact]
+    public void The_smoke_experiment_writes_a_sane_run_folder()
+    {
+        var config = Smoke();
+        var folder = Path.Combine(_folder, "run");
+        var seen = new List<RunProgress>();
+        var output = ExperimentRun.Run(config, folder, new SyncProgress(seen), TextWriter.Null);
+
+        string[] expected = ["config.conf", "metrics.csv", "agents.csv", "summary.json", "report.md", "log.jsonl", "plots/model-final.png", "plots/kl.png", "plots/modes.png"];
+        foreach (var file in expected) Assert.True(File.Exists(Path.Combine(folder, file)), file);
+        Assert.Empty(Directory.GetDirectories(_folder, ".*")); // no staging folder left
+
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")))!;
+        long tasks = (long)summary["tasks"]!, steps = (long)summary["steps"]!, rejectedSteps = (long)summary["rejected_steps"]!;
+        Assert.Equal(60, tasks);
+        Assert.Equal(tasks * 5 - rejectedSteps, steps);
+        double hq = (double)summary["high_quality_fraction"]!;
+        Assert.InRange(hq, 0, 1);
+        Assert.InRange((int)summary["modes_covered"]!, 0, 25);
+        Assert.Equal(25, (int)summary["modes_total"]!);
+        Assert.True(double.IsFinite((double)summary["reverse_kl"]!) && double.IsFinite((double)summary["forward_kl"]!));
+        Assert.Equal(60, (long)summary["groups"]!["marginal"]!["tasks"]! + (long)summary["groups"]!["joint"]!["tasks"]!);
+        // The joint group only works in the second half, so it ran at most 30 tasks.
+        Assert.InRange((long)summary["groups"]!["joint"]!["tasks"]!, 1, 30);
+
+        // Evaluation points: the start, every 20 tasks, the end; the first is the initial model (all near (−5, −5)).
+        var metrics = File.ReadAllLines(Path.Combine(folder, "metrics.csv"));
+        Assert.Equal(ExperimentRunWriter.MetricsHeader, metrics[0]);
+        Assert.Equal(new[] { "0", "20", "40", "60" }, metrics.Skip(1).Select(l => l.Split(',')[0]));
+        Assert.Equal(4 + 1, File.ReadAllLines(Path.Combine(folder, "agents.csv")).Length); // 3 marginal agents + 1 joint
+        Assert.Equal(25 * 2 + 25 * 4 + 25, output.Outcome.Evaluations[0].Parameters.Length);
+
+        // log.jsonl carries structured properties and the progress reached the budget.
+        Assert.Contains("\"Step\":20", File.ReadAllText(Path.Combine(folder, "log.jsonl")));
+        Assert.Equal(60, seen.Max(p => p.TasksDone));
+    }
+
+    [Fact]
+    public void Two_lockstep_runs_with_the_same_seed_write_the_same_summary_apart_from_timings()
+    {
+        var config = Smoke("budget=30", "evaluation.every=15");
+        var first = ExperimentRun.Run(config, Path.Combine(_folder, "a"), consoleLog: TextWriter.Null);
+        var second = ExperimentRun.Run(config, Path.Combine(_folder, "b"), consoleLog: TextWriter.Null);
+        var other = ExperimentRun.Run(Smoke("budget=30", "evaluation.every=15", "seed=889"), Path.Combine(_folder, "c"), consoleLog: TextWriter.Null);
+
+        Assert.Equal(WithoutTimings(first.Folder), WithoutTimings(second.Folder));
+        Assert.NotEqual(WithoutTimings(first.Folder), WithoutTimings(other.Folder));
+        Assert.Equal(first.Outcome.Final.Parameters, second.Outcome.Final.Parameters);
+    }
+
+    private static string WithoutTimings(string folder)
+    {
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")))!.AsObject();
+        Assert.True(summary.Remove("timings"));
+        return summary.ToJsonString();
+    }
+
+    private sealed class SyncProgress(List<RunProgress> seen) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value)
+        {
+            lock (seen) seen.Add(value);
+        }
+    }
+}
