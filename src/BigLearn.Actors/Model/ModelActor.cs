@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Event;
+using BigLearn.Actors.Ledger;
+using BigLearn.Core.Evaluation.Contributions;
 using BigLearn.Core.Training;
 using static BigLearn.Actors.Agents.TaskAgentProtocol;
 using static BigLearn.Actors.Model.ModelProtocol;
@@ -42,6 +44,7 @@ public sealed class ModelActor : ReceiveActor
     private readonly IActorRef _supervisor;
     private readonly Func<ITaskRunner, IReadOnlyDictionary<string, double>>? _evaluator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ContributionMeter? _meter;
     private ITaskRunner? _runner;
     private bool _pickQueued;
 
@@ -53,6 +56,7 @@ public sealed class ModelActor : ReceiveActor
         _runnerFactory = runnerFactory;
         _supervisor = supervisor;
         _evaluator = evaluator;
+        _meter = state.Settings.Contributions is { } contributions ? new ContributionMeter(contributions) : null;
 
         Receive<Propose>(proposal =>
         {
@@ -123,12 +127,13 @@ public sealed class ModelActor : ReceiveActor
     {
         _state.Running = pending;
         var proposal = pending.Proposal;
+        var measurement = _meter?.Before(_runner!, _state.TasksRun + 1, pending, _state.PendingProposals());
         var outcome = _runner!.Run(pending.Task, proposal.InnerSteps, proposal.BatchSeed);
         _state.Running = null;
-        Complete(pending, outcome);
+        Complete(pending, outcome, measurement is null ? null : _meter!.After(_runner, measurement));
     }
 
-    private void Complete(PendingProposal pending, TaskOutcome outcome)
+    private void Complete(PendingProposal pending, TaskOutcome outcome, TaskContribution? contribution = null)
     {
         var proposal = pending.Proposal;
         long sequence = ++_state.TasksRun;
@@ -145,7 +150,7 @@ public sealed class ModelActor : ReceiveActor
         }
         // The agent is told first, so its counters already include this task when the supervisor reacts to it.
         _supervisor.Tell(new TaskCompleted(sequence, proposal.AgentId, proposal.Group, proposal.ProposalId, proposal.Task,
-            proposal.InnerSteps, proposal.BatchSeed, outcome));
+            proposal.InnerSteps, proposal.BatchSeed, outcome, contribution));
         if (_state.Settings.EvaluateEvery > 0 && sequence % _state.Settings.EvaluateEvery == 0 && _runner is not null)
             _supervisor.Tell(Evaluation());
     }

@@ -1,4 +1,5 @@
 using BigLearn.Actors.Messages;
+using BigLearn.Core.Evaluation.Contributions;
 using BigLearn.Core.Training;
 
 namespace BigLearn.Actors.Model;
@@ -18,8 +19,13 @@ public static class ModelProtocol
     /// <summary>Asks for the model's <see cref="ModelStats"/>.</summary>
     public sealed record GetModelStats : IBigLearnMessage { /** <summary>The only instance.</summary> */ public static GetModelStats Instance { get; } = new(); private GetModelStats() { } }
 
-    /// <summary>To the supervisor: task number <paramref name="Sequence"/> (1-based) ran for agent <paramref name="AgentId"/>; a rejected outcome applied nothing.</summary>
-    public sealed record TaskCompleted(long Sequence, int AgentId, int Group, long ProposalId, TaskDescriptor Task, int InnerSteps, long BatchSeed, TaskOutcome Outcome) : IBigLearnMessage;
+    /// <summary>
+    /// To the supervisor: task number <paramref name="Sequence"/> (1-based) ran for agent <paramref name="AgentId"/>; a rejected
+    /// outcome applied nothing. <paramref name="Contribution"/> carries the ledger's numbers when the model measured this task
+    /// or audited before it (null otherwise).
+    /// </summary>
+    public sealed record TaskCompleted(long Sequence, int AgentId, int Group, long ProposalId, TaskDescriptor Task, int InnerSteps, long BatchSeed, TaskOutcome Outcome,
+        TaskContribution? Contribution = null) : IBigLearnMessage;
 
     /// <summary>Named figures of the model after <paramref name="TasksRun"/> tasks (model version <paramref name="Version"/>).</summary>
     public sealed record Evaluation(long TasksRun, long Version, IReadOnlyDictionary<string, double> Values) : IBigLearnMessage;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using BigLearn.Actors.Population;
+using BigLearn.Core.Evaluation.Contributions;
 using BigLearn.Core.Randomness;
 using BigLearn.Core.Tasks;
 
@@ -11,11 +12,13 @@ namespace BigLearn.Actors.Model;
 /// <param name="Mode">Lockstep (deterministic) or free.</param>
 /// <param name="GroupShares">Weight of each group, indexed by group.</param>
 /// <param name="EvaluateEvery">Evaluate after every this many tasks (0: never).</param>
-public sealed record ModelSettings(long Seed, int Credits, SchedulingMode Mode, double[] GroupShares, long EvaluateEvery = 0)
+/// <param name="Contributions">When to measure per-agent contributions (null: never).</param>
+public sealed record ModelSettings(long Seed, int Credits, SchedulingMode Mode, double[] GroupShares, long EvaluateEvery = 0,
+    ContributionSchedule? Contributions = null)
 {
     /// <summary>The settings of a population's model.</summary>
     public static ModelSettings From(PopulationSpec spec) =>
-        new(spec.Seed, spec.Credits, spec.Mode, spec.Groups.Select(g => g.Share).ToArray(), spec.EvaluateEvery);
+        new(spec.Seed, spec.Credits, spec.Mode, spec.Groups.Select(g => g.Share).ToArray(), spec.EvaluateEvery, spec.Contributions);
 }
 
 /// <summary>
@@ -133,6 +136,9 @@ public sealed class ModelState
         }
         return null;
     }
+
+    /// <summary>The proposals waiting now, oldest first within each group (for contribution audits).</summary>
+    internal IEnumerable<PendingProposal> PendingProposals() => _queues.SelectMany(q => q);
 
     /// <summary>Sets the active agents and the task count to run up to; returns the withdrawn proposals.</summary>
     internal IReadOnlyList<PendingProposal> SetActive(IReadOnlyCollection<int> agentIds, long runUntil)

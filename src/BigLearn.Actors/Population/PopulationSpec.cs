@@ -1,3 +1,5 @@
+using BigLearn.Core.Evaluation.Contributions;
+
 namespace BigLearn.Actors.Population;
 
 /// <summary>How the model actor chooses among pending proposals.</summary>
@@ -65,6 +67,9 @@ public sealed record PopulationSpec
 
     /// <summary>Evaluate the model after every this many tasks (0: never).</summary>
     public long EvaluateEvery { get; }
+
+    /// <summary>When the model measures per-agent contributions (null: never; see <see cref="ContributionSchedule"/>).</summary>
+    public ContributionSchedule? Contributions { get; init; }
 
     /// <summary>The stretches of the budget with a constant set of active groups, in order, covering [0, budget).</summary>
     public IReadOnlyList<ActivationPhase> Phases { get; }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using BigLearn.Actors.Population;
 using BigLearn.Core;
+using BigLearn.Core.Evaluation.Contributions;
 using BigLearn.Core.Objectives;
 using BigLearn.Core.Tasks;
 using BigLearn.Core.Tasks.Masks;
@@ -62,7 +63,11 @@ public sealed partial record ExperimentConfig(
         "model.components", "model.learning-rate", "model.objective", "model.samples-per-step", "model.init-mean", "model.init-spread",
         "target.dim", "target.size", "target.spacing", "target.variance",
         "evaluation.every", "evaluation.samples", "evaluation.seed",
+        .. LedgerSection.Keys,
     ];
+
+    /// <summary>When the model measures per-agent contributions (the <c>ledger.*</c> keys); null when <c>ledger.every = 0</c>.</summary>
+    public ContributionSchedule? Ledger { get; init; }
 
     /// <summary>Loads <paramref name="path"/>, applies the <c>--set</c> overrides and validates everything.</summary>
     /// <exception cref="ConfigException">Anything is missing, malformed, unknown or out of range (one line).</exception>
@@ -119,16 +124,17 @@ public sealed partial record ExperimentConfig(
             groups.Add(group);
             masks.Add(spec);
         }
+        var ledger = LedgerSection.Parse(source, budget, seed);
         PopulationSpec population;
         try
         {
-            population = new PopulationSpec(seed, budget, groups, scheduling, credits, evaluation.Every);
+            population = new PopulationSpec(seed, budget, groups, scheduling, credits, evaluation.Every) { Contributions = ledger };
         }
         catch (PopulationSpecException e)
         {
             throw new ConfigException($"{source.Origin}: {e.Message}", e);
         }
-        return new ExperimentConfig(experiment, population, model, target, evaluation, device, threads, timeout, logLevel, masks, source);
+        return new ExperimentConfig(experiment, population, model, target, evaluation, device, threads, timeout, logLevel, masks, source) { Ledger = ledger };
     }
 
     private static (GroupSpec Group, string Masks) ParseGroup(ConfigSource source, string name, int dim)

@@ -72,7 +72,8 @@ public static class ExperimentRun
         {
             var clock = Stopwatch.StartNew();
             var groupNames = spec.Groups.Select(g => g.Name).ToArray();
-            var observer = system.ActorOf(RunObserver.Props(spec.BudgetTasks, groupNames, clock, progress), "observer");
+            var ledger = config.Ledger is { } schedule ? new LedgerFeed(spec, schedule) : null;
+            var observer = system.ActorOf(RunObserver.Props(spec.BudgetTasks, groupNames, clock, progress, ledger), "observer");
             var supervisor = system.ActorOf(PopulationSupervisor.Props(spec, GmmRunFactory.RunnerFactory(config, device),
                 GmmRunFactory.Evaluator(config), observer), "population");
             // The model exists once the supervisor has started; its first evaluation is the starting point of the curves.
@@ -100,7 +101,7 @@ public static class ExperimentRun
 
             var points = new List<EvaluationPoint> { Point(initial, initialSeconds) };
             points.AddRange(evaluations.Select(e => Point(e, record.EvaluationSeconds.GetValueOrDefault(e.TasksRun, wallSeconds))));
-            return Outcome(config, result, record.RejectedSteps, points, wallSeconds);
+            return Outcome(config, result, record.RejectedSteps, points, wallSeconds) with { Contributions = record.Contributions };
         }
         finally
         {

@@ -42,7 +42,9 @@ public static class GmmRunFactory
         var mixture = new GaussianMixtureModel(target.Dim, model.Components, config.Population.Seed, learnableWeights: false,
             model.InitMean, model.InitSpread, device);
         var grid = TargetMixture.Grid(target.Size, target.Spacing, target.Variance, target.Dim, device);
-        return new GmmTrainer(mixture, grid, model.Objective, model.LearningRate, model.SamplesPerStep);
+        var trainer = new GmmTrainer(mixture, grid, model.Objective, model.LearningRate, model.SamplesPerStep);
+        if (config.Ledger is { } ledger) trainer.UseContributionObjective(ledger.Objective);
+        return trainer;
     }
 
     /// <summary>The evaluator: <see cref="MixtureEvaluation.Evaluate"/> with the configured samples and seed, and θ.</summary>

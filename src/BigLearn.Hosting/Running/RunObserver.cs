@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using BigLearn.Core.Evaluation.Contributions;
 using static BigLearn.Actors.Model.ModelProtocol;
 using static BigLearn.Actors.Population.PopulationProtocol;
 
@@ -11,7 +12,14 @@ namespace BigLearn.Hosting.Running;
 /// <param name="Budget">Tasks in the run.</param>
 /// <param name="ModesCovered">Modes covered at the latest evaluation.</param>
 /// <param name="ReverseKl">Reverse KL at the latest evaluation.</param>
-public sealed record RunProgress(long TasksDone, long Budget, int? ModesCovered, double? ReverseKl);
+public sealed record RunProgress(long TasksDone, long Budget, int? ModesCovered, double? ReverseKl)
+{
+    /// <summary>The agents with the most credit so far, highest first (empty without a ledger).</summary>
+    public IReadOnlyList<AgentCredit> TopAgents { get; init; } = [];
+
+    /// <summary>True when the credits are sampled estimates (every k-th task measured, scaled by k).</summary>
+    public bool CreditsSampled { get; init; }
+}
 
 /// <summary>
 /// The supervisor's observer in an experiment run: counts tasks and not-applied steps, timestamps evaluations, reports
@@ -26,8 +34,8 @@ internal sealed class RunObserver : ReceiveActor
         public static AwaitRecord Instance { get; } = new();
     }
 
-    /// <summary>What the observer saw: steps not applied, and the wall time (seconds since start) of each evaluation by tasks run.</summary>
-    public sealed record ObserverRecord(long RejectedSteps, IReadOnlyDictionary<long, double> EvaluationSeconds);
+    /// <summary>What the observer saw: steps not applied, the wall time (seconds since start) of each evaluation by tasks run, and the ledger.</summary>
+    public sealed record ObserverRecord(long RejectedSteps, IReadOnlyDictionary<long, double> EvaluationSeconds, ContributionSummary? Contributions = null);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<long, double> _evaluationSeconds = [];
@@ -36,13 +44,17 @@ internal sealed class RunObserver : ReceiveActor
     private long _rejectedSteps;
     private bool _completed;
 
-    public RunObserver(long budget, string[] groupNames, Stopwatch clock, IProgress<RunProgress>? progress)
+    private readonly LedgerFeed? _ledger;
+
+    public RunObserver(long budget, string[] groupNames, Stopwatch clock, IProgress<RunProgress>? progress, LedgerFeed? ledger = null)
     {
         int? modes = null;
         double? reverseKl = null;
+        _ledger = ledger;
         Receive<TaskCompleted>(t =>
         {
             _tasks++;
+            _ledger?.Record(t);
             _rejectedSteps += t.InnerSteps - t.Outcome.AppliedSteps;
             var group = groupNames[t.Group];
             if (t.Outcome.Rejected)
@@ -51,7 +63,7 @@ internal sealed class RunObserver : ReceiveActor
             else if (_log.IsDebugEnabled)
                 _log.Debug("Task {Step} of agent {AgentId} ({Group}): {Task}, loss {FirstLoss} -> {LastLoss}, version {Version}",
                     [t.Sequence, t.AgentId, group, t.Task.Description, t.Outcome.FirstLoss, t.Outcome.LastLoss, t.Outcome.Version]);
-            progress?.Report(new RunProgress(_tasks, budget, modes, reverseKl));
+            progress?.Report(_ledger?.Decorate(new RunProgress(_tasks, budget, modes, reverseKl)) ?? new RunProgress(_tasks, budget, modes, reverseKl));
         });
         Receive<Evaluation>(e =>
         {
@@ -77,8 +89,8 @@ internal sealed class RunObserver : ReceiveActor
         });
     }
 
-    public static Props Props(long budget, string[] groupNames, Stopwatch clock, IProgress<RunProgress>? progress) =>
-        Akka.Actor.Props.Create(() => new RunObserver(budget, groupNames, clock, progress));
+    public static Props Props(long budget, string[] groupNames, Stopwatch clock, IProgress<RunProgress>? progress, LedgerFeed? ledger = null) =>
+        Akka.Actor.Props.Create(() => new RunObserver(budget, groupNames, clock, progress, ledger));
 
-    private ObserverRecord Record() => new(_rejectedSteps, new Dictionary<long, double>(_evaluationSeconds));
+    private ObserverRecord Record() => new(_rejectedSteps, new Dictionary<long, double>(_evaluationSeconds), _ledger?.Ledger.Snapshot());
 }

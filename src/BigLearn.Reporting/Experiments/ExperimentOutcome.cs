@@ -1,3 +1,5 @@
+using BigLearn.Core.Evaluation.Contributions;
+
 namespace BigLearn.Reporting.Experiments;
 
 /// <summary>The model's figures at one evaluation point of a Gaussian-mixture run (PAPER.md §4.1 "Scoring").</summary>
@@ -67,6 +69,9 @@ public sealed record ExperimentOutcome(
     int AgentRestarts, int ModelRestarts, IReadOnlyList<GroupRow> Groups, IReadOnlyList<AgentRow> Agents,
     IReadOnlyList<EvaluationPoint> Evaluations, MixtureGeometry Geometry, IReadOnlyList<string> Settings, double WallSeconds)
 {
+    /// <summary>The per-agent contribution ledger (null when <c>ledger.every = 0</c>).</summary>
+    public ContributionSummary? Contributions { get; init; }
+
     /// <summary>The last evaluation point (the model at the end of the run).</summary>
     public EvaluationPoint Final => Evaluations[^1];
 }

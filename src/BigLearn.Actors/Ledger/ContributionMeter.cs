@@ -1,0 +1,64 @@
+using BigLearn.Actors.Model;
+using BigLearn.Core.Evaluation.Contributions;
+using BigLearn.Core.Training;
+
+namespace BigLearn.Actors.Ledger;
+
+/// <summary>
+/// The model actor's side of the contribution ledger: before a task it measures J (and, at audit points, every pending
+/// agent's alignment), after it J again, and hands back plain numbers. Runs on the model's thread only; the probe keeps
+/// every tensor inside its own dispose scopes.
+/// </summary>
+/// <remarks>
+/// In exact mode J after task n is J before task n+1, since nothing else changes θ in between (audits and evaluations only
+/// read it), so one evaluation per task suffices: J is cached with the runner's version (applied steps). A restarted model
+/// gets a new meter, so a rebuilt runner is never compared with a cached value.
+/// </remarks>
+internal sealed class ContributionMeter(ContributionSchedule schedule)
+{
+    private long _cachedVersion = long.MinValue;
+    private double _cachedObjective;
+
+    /// <summary>What was measured before a task.</summary>
+    internal sealed record Measurement(bool Measured, double Before, IReadOnlyList<AgentAlignment> Audit);
+
+    internal ContributionSchedule Schedule { get; } = schedule;
+
+    /// <summary>Measures before task <paramref name="sequence"/> (1-based); null when this task is neither measured nor audited.</summary>
+    internal Measurement? Before(ITaskRunner runner, long sequence, PendingProposal running, IEnumerable<PendingProposal> waiting)
+    {
+        if (runner is not IContributionProbe probe) return null;
+        bool measure = Schedule.Measures(sequence), audit = Schedule.Audits(sequence);
+        if (!measure && !audit) return null;
+        var alignments = audit ? Audit(probe, waiting.Append(running)) : [];
+        return new Measurement(measure, measure ? Objective(runner, probe) : double.NaN, alignments);
+    }
+
+    /// <summary>Completes <paramref name="measurement"/> after the task ran.</summary>
+    internal TaskContribution After(ITaskRunner runner, Measurement measurement)
+    {
+        double after = measurement.Measured && runner is IContributionProbe probe ? Objective(runner, probe) : double.NaN;
+        return new TaskContribution(measurement.Measured, measurement.Before, after, Schedule.Every, measurement.Audit);
+    }
+
+    private double Objective(ITaskRunner runner, IContributionProbe probe)
+    {
+        if (runner.Version == _cachedVersion) return _cachedObjective;
+        _cachedObjective = probe.EvaluateObjective();
+        _cachedVersion = runner.Version;
+        return _cachedObjective;
+    }
+
+    // Each agent's next task (the proposal it has pending, with the batch seed it will use) against ∇J at the same θ.
+    private static AgentAlignment[] Audit(IContributionProbe probe, IEnumerable<PendingProposal> proposals)
+    {
+        var objectiveGradient = probe.ObjectiveGradient();
+        return proposals
+            .GroupBy(p => p.Proposal.AgentId)
+            .Select(g => g.OrderBy(p => p, OldestFirst.Instance).First())
+            .OrderBy(p => p.Proposal.AgentId)
+            .Select(p => new AgentAlignment(p.Proposal.AgentId, p.Proposal.Group,
+                ContributionSchedule.Cosine(probe.TaskGradient(p.Task, p.Proposal.BatchSeed), objectiveGradient)))
+            .ToArray();
+    }
+}

@@ -1,0 +1,105 @@
+namespace BigLearn.Core.Evaluation.Contributions;
+
+/// <summary>
+/// Pure bookkeeping of per-agent contributions (DESIGN.md §5): every measured task's ΔJ (scaled in sampled mode) is
+/// credited to the agent that proposed it; audits' cosines are kept per agent and per group; the cumulative credit
+/// of each group is kept as a timeline. Not thread-safe (one observer feeds it).
+/// </summary>
+public sealed class ContributionLedger
+{
+    private readonly string[] _groupNames;
+    private readonly int[] _groupOfAgent;
+    private readonly double[] _agentCredit;
+    private readonly long[] _agentMeasured;
+    private readonly List<double>[] _agentCosines;
+    private readonly double[] _groupCredit;
+    private readonly List<CreditPoint> _timeline = [];
+    private readonly List<AuditPoint> _audits = [];
+    private double _sumOfDeltas;
+
+    /// <summary>A ledger for agents 0..N−1 in the groups <paramref name="groupOfAgent"/> (indices into <paramref name="groupNames"/>).</summary>
+    public ContributionLedger(IReadOnlyList<string> groupNames, IReadOnlyList<int> groupOfAgent, ContributionSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        _groupNames = groupNames.ToArray();
+        _groupOfAgent = groupOfAgent.ToArray();
+        Schedule = schedule;
+        _agentCredit = new double[_groupOfAgent.Length];
+        _agentMeasured = new long[_groupOfAgent.Length];
+        _agentCosines = _groupOfAgent.Select(_ => new List<double>()).ToArray();
+        _groupCredit = new double[_groupNames.Length];
+    }
+
+    /// <summary>When the model measures.</summary>
+    public ContributionSchedule Schedule { get; }
+
+    /// <summary>J(θ₀): J before the first measured task (NaN until then).</summary>
+    public double InitialObjective { get; private set; } = double.NaN;
+
+    /// <summary>J after the latest measured task (NaN until then).</summary>
+    public double LatestObjective { get; private set; } = double.NaN;
+
+    /// <summary>Tasks recorded (measured or not).</summary>
+    public long Tasks { get; private set; }
+
+    /// <summary>Tasks whose ΔJ was measured.</summary>
+    public long MeasuredTasks { get; private set; }
+
+    /// <summary>Σ of all credits booked.</summary>
+    public double TotalCredit => _agentCredit.Sum();
+
+    /// <summary>Books task number <paramref name="sequence"/> (1-based) of <paramref name="agentId"/>.</summary>
+    public void Record(long sequence, int agentId, TaskContribution? contribution)
+    {
+        if ((uint)agentId >= (uint)_agentCredit.Length) throw new ArgumentOutOfRangeException(nameof(agentId), agentId, $"the ledger has agents 0..{_agentCredit.Length - 1}");
+        Tasks++;
+        if (contribution is null) return;
+        if (contribution.Audit.Count > 0)
+        {
+            var byGroup = new double[_groupNames.Length];
+            var counts = new int[_groupNames.Length];
+            foreach (var a in contribution.Audit)
+            {
+                if (!double.IsFinite(a.Cosine) || (uint)a.AgentId >= (uint)_agentCosines.Length) continue;
+                _agentCosines[a.AgentId].Add(a.Cosine);
+                byGroup[a.Group] += a.Cosine;
+                counts[a.Group]++;
+            }
+            _audits.Add(new AuditPoint(sequence - 1, byGroup.Select((s, g) => counts[g] > 0 ? s / counts[g] : double.NaN).ToArray()));
+        }
+        if (!contribution.Measured) return;
+        if (MeasuredTasks == 0) InitialObjective = contribution.ObjectiveBefore;
+        LatestObjective = contribution.ObjectiveAfter;
+        MeasuredTasks++;
+        _sumOfDeltas += contribution.Delta;
+        _agentCredit[agentId] += contribution.Credit;
+        _agentMeasured[agentId]++;
+        _groupCredit[_groupOfAgent[agentId]] += contribution.Credit;
+        _timeline.Add(new CreditPoint(sequence, (double[])_groupCredit.Clone()));
+    }
+
+    /// <summary>The current credit of every agent, highest first (ties by id).</summary>
+    public IReadOnlyList<(int AgentId, string Group, double Credit)> Ranking() =>
+        Enumerable.Range(0, _agentCredit.Length).OrderByDescending(a => _agentCredit[a]).ThenBy(a => a)
+            .Select(a => (a, _groupNames[_groupOfAgent[a]], _agentCredit[a])).ToArray();
+
+    /// <summary>Everything as plain data (for reports): agents, groups, the credit timeline and the audits.</summary>
+    public ContributionSummary Snapshot()
+    {
+        double total = TotalCredit;
+        var agents = Enumerable.Range(0, _agentCredit.Length).Select(a => new AgentContribution(a, _groupNames[_groupOfAgent[a]],
+            _agentCredit[a], Share(_agentCredit[a], total), Mean(_agentCosines[a]), _agentCosines[a].Count, _agentMeasured[a])).ToArray();
+        var groups = _groupNames.Select((name, g) =>
+        {
+            var cosines = Enumerable.Range(0, _agentCosines.Length).Where(a => _groupOfAgent[a] == g).SelectMany(a => _agentCosines[a]).ToList();
+            return new GroupContribution(name, _groupCredit[g], Share(_groupCredit[g], total), Mean(cosines), cosines.Count,
+                Enumerable.Range(0, _agentMeasured.Length).Where(a => _groupOfAgent[a] == g).Sum(a => _agentMeasured[a]));
+        }).ToArray();
+        return new ContributionSummary(Schedule.Objective.Name, Schedule.Objective.Samples, Schedule.Every, Schedule.AuditEvery,
+            Tasks, MeasuredTasks, InitialObjective, LatestObjective, total, _sumOfDeltas, agents, groups, _timeline.ToArray(), _audits.ToArray());
+    }
+
+    private static double Share(double credit, double total) => total != 0 && double.IsFinite(total) ? credit / total : double.NaN;
+
+    private static double Mean(IReadOnlyCollection<double> values) => values.Count == 0 ? double.NaN : values.Average();
+}

@@ -1,0 +1,25 @@
+namespace BigLearn.Core.Evaluation.Contributions;
+
+/// <summary>One agent's alignment at an audit: the cosine between its next task's gradient and ∇J at the same θ.</summary>
+/// <param name="AgentId">The agent.</param>
+/// <param name="Group">Its group index.</param>
+/// <param name="Cosine">cos(∇loss_task, ∇J) in [−1, 1] (positive: its step lowers J to first order); NaN when undefined.</param>
+public sealed record AgentAlignment(int AgentId, int Group, double Cosine);
+
+/// <summary>
+/// What the model measured around one task, as plain numbers: J before and after (when the task was measured) and,
+/// at audit points, every pending agent's alignment. Travels in the model's <c>TaskCompleted</c> notification.
+/// </summary>
+/// <param name="Measured">Whether J was measured around this task.</param>
+/// <param name="ObjectiveBefore">J(θ) before the task (NaN when not measured).</param>
+/// <param name="ObjectiveAfter">J(θ) after the task (NaN when not measured).</param>
+/// <param name="Scale">What a measured ΔJ stands for: 1 in exact mode, k when every k-th task is measured.</param>
+/// <param name="Audit">The alignments audited just before this task (empty when none).</param>
+public sealed record TaskContribution(bool Measured, double ObjectiveBefore, double ObjectiveAfter, long Scale, IReadOnlyList<AgentAlignment> Audit)
+{
+    /// <summary>ΔJ = J(θ_before) − J(θ_after): positive when the task lowered J (0 when not measured).</summary>
+    public double Delta => Measured ? ObjectiveBefore - ObjectiveAfter : 0;
+
+    /// <summary>The credit booked for the proposer: <see cref="Delta"/> × <see cref="Scale"/>.</summary>
+    public double Credit => Delta * Scale;
+}
