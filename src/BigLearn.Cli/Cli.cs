@@ -48,6 +48,7 @@ public static class Cli
         root.Subcommands.Add(LandscapeCommand.Create(console));
         root.Subcommands.Add(RunCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
+        root.Subcommands.Add(InspectCommand.Create(console));
 
         try
         {

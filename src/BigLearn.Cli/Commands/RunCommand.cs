@@ -129,7 +129,7 @@ internal static class RunCommand
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static string Latest(RunProgress p) =>
-        p.ModesCovered is null ? "" : Invariant($", modes covered {p.ModesCovered}, reverse KL {p.ReverseKl:0.###}");
+        (p.ModesCovered is null ? "" : Invariant($", modes covered {p.ModesCovered}, reverse KL {p.ReverseKl:0.###}")) + LiveLedger.TopAgents(p);
 
     private sealed class Bar(ProgressTask task, string name) : IProgress<RunProgress>
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using BigLearn.Reporting.Contributions;
 
 namespace BigLearn.Reporting.Experiments;
 
@@ -29,6 +30,7 @@ public static class ExperimentReport
         text.AppendLine(Invariant($"| {outcome.Tasks} | {outcome.Steps} | {final.ModesCovered} / {final.ModesTotal} | {final.HighQualityFraction:0.###} | {final.ReverseKl:0.###} | {final.ForwardKl:0.###} | {outcome.WallSeconds:0.#} s |"));
         text.AppendLine();
         foreach (var sentence in Sentences(outcome)) text.AppendLine(sentence);
+        text.Append(ContributionOutputs.Markdown(outcome, plotsFolder));
         text.AppendLine();
         text.AppendLine("## Evaluation points");
         text.AppendLine();

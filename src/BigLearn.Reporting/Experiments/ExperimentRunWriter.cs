@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using BigLearn.Reporting.Contributions;
 
 namespace BigLearn.Reporting.Experiments;
 
@@ -22,7 +23,7 @@ public static class ExperimentRunWriter
     public const string MetricsHeader = "tasks,steps,reverse_kl,forward_kl,high_quality_fraction,modes_covered,wall_seconds";
 
     /// <summary>The header of <c>agents.csv</c>.</summary>
-    public const string AgentsHeader = "id,group,tasks,steps,rejections,restarts,first_own_loss,last_own_loss";
+    public const string AgentsHeader = "id,group,tasks,steps,rejections,restarts,first_own_loss,last_own_loss" + ContributionOutputs.AgentColumns;
 
     /// <summary>Writes every output of <paramref name="outcome"/> into <paramref name="folder"/>; returns the files written, relative.</summary>
     public static IReadOnlyList<string> Write(ExperimentOutcome outcome, string folder, string? configText)
@@ -41,6 +42,7 @@ public static class ExperimentRunWriter
         files.Add("summary.json");
         var plots = ExperimentPlots.WriteAll(outcome, Path.Combine(folder, PlotsFolder));
         files.AddRange(plots.Select(p => $"{PlotsFolder}/{p}"));
+        files.AddRange(ContributionOutputs.Write(outcome, folder, PlotsFolder));
         File.WriteAllText(Path.Combine(folder, "report.md"), ExperimentReport.Markdown(outcome, PlotsFolder, plots));
         files.Add("report.md");
         return files;
@@ -60,7 +62,7 @@ public static class ExperimentRunWriter
     {
         var text = new StringBuilder(AgentsHeader).Append('\n');
         foreach (var a in outcome.Agents)
-            text.Append(Invariant($"{a.Id},{a.Group},{a.Tasks},{a.Steps},{a.Rejections},{a.Restarts},{R(a.FirstOwnLoss)},{R(a.LastOwnLoss)}\n"));
+            text.Append(Invariant($"{a.Id},{a.Group},{a.Tasks},{a.Steps},{a.Rejections},{a.Restarts},{R(a.FirstOwnLoss)},{R(a.LastOwnLoss)}")).Append(ContributionOutputs.AgentCells(outcome, a.Id)).Append('\n');
         return text.ToString();
     }
 
@@ -98,6 +100,7 @@ public static class ExperimentRunWriter
                 json.WriteEndObject();
             }
             json.WriteEndObject();
+            if (outcome.Contributions is { } contributions) ContributionOutputs.WriteSummary(json, contributions);
             json.WriteStartObject("timings");
             json.WriteNumber("wall_seconds", Math.Round(outcome.WallSeconds, 3));
             json.WriteNumber("steps_per_second", outcome.WallSeconds > 0 ? Math.Round(outcome.Steps / outcome.WallSeconds, 1) : 0);

@@ -75,7 +75,7 @@ public sealed class ContributionLedger
         _agentCredit[agentId] += contribution.Credit;
         _agentMeasured[agentId]++;
         _groupCredit[_groupOfAgent[agentId]] += contribution.Credit;
-        _timeline.Add(new CreditPoint(sequence, (double[])_groupCredit.Clone()));
+        _timeline.Add(new CreditPoint(sequence, (double[])_groupCredit.Clone(), contribution.ObjectiveAfter));
     }
 
     /// <summary>The current credit of every agent, highest first (ties by id).</summary>

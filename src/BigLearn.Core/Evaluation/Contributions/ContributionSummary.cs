@@ -22,7 +22,8 @@ public sealed record GroupContribution(string Name, double Credit, double Share,
 /// <summary>Cumulative credit of every group (indexed like the groups) after task <paramref name="Tasks"/>.</summary>
 /// <param name="Tasks">Tasks done.</param>
 /// <param name="GroupCredit">Each group's cumulative credit.</param>
-public sealed record CreditPoint(long Tasks, double[] GroupCredit);
+/// <param name="Objective">J after that task.</param>
+public sealed record CreditPoint(long Tasks, double[] GroupCredit, double Objective);
 
 /// <summary>Mean alignment of every group (NaN where none of its agents was audited) at <paramref name="Tasks"/> tasks done.</summary>
 /// <param name="Tasks">Tasks done at the audit.</param>

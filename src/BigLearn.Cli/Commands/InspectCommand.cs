@@ -1,0 +1,155 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BigLearn.Reporting.Contributions;
+using Spectre.Console;
+
+namespace BigLearn.Cli.Commands;
+
+/// <summary>
+/// <c>biglearn inspect RUN_DIR [--agent ID] [--group NAME] [--json]</c>: the per-agent contributions of a finished run
+/// (its <c>contributions.json</c>): groups and agents ranked by credit, one group's agents, or one agent's details; with
+/// <c>--json</c> the same as JSON. A missing folder, a run without a ledger, an unknown agent or group: one line, exit 2.
+/// </summary>
+internal static class InspectCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var folder = new Argument<string>("RUN_DIR") { Description = "A run folder written by biglearn run (holding contributions.json)" };
+        var agent = new Option<string?>("--agent") { Description = "Show one agent's details", HelpName = "ID" };
+        var group = new Option<string?>("--group") { Description = "Show one group and its agents", HelpName = "NAME" };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of tables" };
+        var command = new Command("inspect", "Rank a run's groups and agents by credit (their share of the fall of the ledger's objective J)")
+        {
+            folder, agent, group, json,
+        };
+        command.SetAction(parsed => Inspect(console, parsed.GetValue(folder)!, parsed.GetValue(agent), parsed.GetValue(group), parsed.GetValue(json)));
+        return command;
+    }
+
+    private static int Inspect(CliConsole console, string folder, string? agentText, string? groupName, bool asJson)
+    {
+        var ledger = Load(folder);
+        var agents = ledger["agents"]!.AsArray().Select(a => a!.AsObject()).ToArray();
+        var groups = ledger["groups"]!.AsArray().Select(g => g!.AsObject()).ToArray();
+        if (agentText is not null && groupName is not null)
+            throw new CliUsageException("--agent and --group: give at most one of them");
+
+        if (agentText is not null)
+        {
+            var ids = agents.Select(a => (int)a["id"]!).OrderBy(i => i).ToArray();
+            if (!int.TryParse(agentText, NumberStyles.None, CultureInfo.InvariantCulture, out int id) || !ids.Contains(id))
+                throw new CliUsageException($"--agent {agentText}: no such agent in {folder} (agents {ids.FirstOrDefault()}..{ids.LastOrDefault()})");
+            int rank = Array.FindIndex(agents, a => (int)a["id"]! == id) + 1;
+            var chosen = (JsonObject)agents[rank - 1].DeepClone();
+            chosen["rank"] = rank;
+            if (asJson) return Print(console, chosen);
+            console.Output.WriteLine(Header(ledger));
+            var table = new Table().AddColumns("field", "value");
+            foreach (var (key, value) in chosen) table.AddRow(Markup.Escape(key), Markup.Escape(Format(value)));
+            Render(console, table);
+            return 0;
+        }
+
+        if (groupName is not null)
+        {
+            var chosen = groups.FirstOrDefault(g => (string)g["name"]! == groupName)
+                ?? throw new CliUsageException($"--group {groupName}: no such group in {folder} (groups: {string.Join(", ", groups.Select(g => (string)g["name"]!))})");
+            var members = agents.Where(a => (string)a["group"]! == groupName).ToArray();
+            if (asJson) return Print(console, new JsonObject { ["group"] = chosen.DeepClone(), ["agents"] = new JsonArray(members.Select(m => m.DeepClone()).ToArray()) });
+            console.Output.WriteLine(Header(ledger));
+            Render(console, GroupTable([chosen]));
+            Render(console, AgentTable(members));
+            return 0;
+        }
+
+        if (asJson) return Print(console, ledger);
+        console.Output.WriteLine(Header(ledger));
+        Render(console, GroupTable(groups));
+        Render(console, AgentTable(agents));
+        return 0;
+    }
+
+    private static JsonObject Load(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new CliUsageException($"RUN_DIR {folder}: no such folder (give a folder written by biglearn run)");
+        var path = Path.Combine(folder, ContributionOutputs.JsonFile);
+        if (!File.Exists(path))
+            throw new CliUsageException($"RUN_DIR {folder}: no {ContributionOutputs.JsonFile} there (not a run folder, or the run had ledger.every = 0)");
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                   ?? throw new CliUsageException($"{path}: not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new CliUsageException($"{path}: not valid JSON ({e.Message})");
+        }
+    }
+
+    private static string Header(JsonObject ledger)
+    {
+        bool sampled = (bool?)ledger["sampled"] ?? false;
+        var how = sampled ? $"sampled: every {ledger["every"]}-th task measured, credits scaled" : "exact: every task measured";
+        return $"{ledger["experiment"]} (seed {ledger["seed"]}): J = {ledger["objective"]}, {how}; J {Format(ledger["initial_objective"])} -> " +
+               $"{Format(ledger["final_objective"])}, total credit {Format(ledger["total_credit"])}";
+    }
+
+    private static Table GroupTable(IEnumerable<JsonObject> groups)
+    {
+        var table = new Table().Title("groups by credit").AddColumns("rank", "group", "agents", "tasks", "credit", "share", "alignment", "rejections");
+        int rank = 0;
+        foreach (var g in groups)
+            table.AddRow(Cells(++rank, g["name"], g["agents"], g["tasks"], g["credit"], Percent(g["share"]), g["alignment"], g["rejections"]));
+        return table;
+    }
+
+    private static Table AgentTable(IEnumerable<JsonObject> agents)
+    {
+        var table = new Table().Title("agents by credit").AddColumns("rank", "id", "group", "tasks", "credit", "share", "alignment", "rejections", "restarts");
+        int rank = 0;
+        foreach (var a in agents)
+            table.AddRow(Cells(++rank, a["id"], a["group"], a["tasks"], a["credit"], Percent(a["share"]), a["alignment"], a["rejections"], a["restarts"]));
+        return table;
+    }
+
+    private static string[] Cells(params object?[] values) =>
+        values.Select(v => Markup.Escape(v switch { JsonNode node => Format(node), null => "", _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "" })).ToArray();
+
+    private static string Percent(JsonNode? share) =>
+        share is JsonValue v && v.TryGetValue(out double d) ? d.ToString("P1", CultureInfo.InvariantCulture) : "";
+
+    private static string Format(JsonNode? node) => node switch
+    {
+        null => "",
+        JsonValue v when v.TryGetValue(out double d) && d != Math.Floor(d) => d.ToString("0.#####", CultureInfo.InvariantCulture),
+        JsonValue v => v.ToJsonString().Trim('"'),
+        _ => node.ToJsonString(),
+    };
+
+    private static int Print(CliConsole console, JsonNode node)
+    {
+        console.Output.WriteLine(node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
+
+    // Spectre draws the table; into the process console when it is a terminal, otherwise as plain text into Output.
+    private static void Render(CliConsole console, Table table)
+    {
+        if (console.Interactive)
+        {
+            AnsiConsole.Write(table);
+            return;
+        }
+        var plain = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(console.Output),
+        });
+        plain.Profile.Width = 120;
+        plain.Write(table);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using BigLearn.Core.Evaluation.Contributions;
+using BigLearn.Reporting.Experiments;
+using ScottPlot;
+
+namespace BigLearn.Reporting.Contributions;
+
+/// <summary>
+/// The ledger's PNGs (ScottPlot 5): cumulative credit by group over the run (stacked), credit per agent (sorted bars,
+/// coloured by group) and the alignment with ∇J over the run by group.
+/// </summary>
+public static class ContributionPlots
+{
+    /// <summary>The files, in drawing order.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["credit-by-group.png", "credit-by-agent.png", "alignment.png"];
+
+    private const int Width = 720;
+    private const int Height = 480;
+
+    /// <summary>Writes the three plots into <paramref name="folder"/>; returns their names.</summary>
+    public static IReadOnlyList<string> WriteAll(ExperimentOutcome outcome, ContributionSummary summary, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var palette = new ScottPlot.Palettes.Category10();
+        WriteStacked(outcome, summary, palette, Path.Combine(folder, Names[0]));
+        WriteAgents(outcome, summary, palette, Path.Combine(folder, Names[1]));
+        WriteAlignment(outcome, summary, palette, Path.Combine(folder, Names[2]));
+        return Names;
+    }
+
+    private static void WriteStacked(ExperimentOutcome outcome, ContributionSummary summary, IPalette palette, string path)
+    {
+        var plot = new Plot();
+        var points = ContributionFigures.Thin(summary.Timeline, 2000);
+        if (points.Count > 0)
+        {
+            var xs = points.Select(p => (double)p.Tasks).ToArray();
+            var lower = new double[xs.Length];
+            for (int g = 0; g < summary.Groups.Count; g++)
+            {
+                var upper = points.Select((p, i) => lower[i] + p.GroupCredit[g]).ToArray();
+                var fill = plot.Add.FillY(xs, lower, upper);
+                fill.FillColor = palette.GetColor(g).WithAlpha(0.6);
+                fill.LegendText = summary.Groups[g].Name;
+                lower = upper;
+            }
+            var total = plot.Add.ScatterLine(xs, lower, Colors.Black);
+            total.LegendText = "total = J(θ₀) − J(θ)";
+        }
+        plot.ShowLegend(Edge.Bottom);
+        plot.Title($"{outcome.Experiment}: cumulative credit by group{Sampled(summary)}");
+        plot.XLabel("tasks");
+        plot.YLabel($"credit (fall of {summary.Objective})");
+        plot.SavePng(path, Width, Height);
+    }
+
+    private static void WriteAgents(ExperimentOutcome outcome, ContributionSummary summary, IPalette palette, string path)
+    {
+        var plot = new Plot();
+        var ranked = summary.Agents.OrderByDescending(a => a.Credit).ThenBy(a => a.Id).ToArray();
+        var groupIndex = summary.Groups.Select((g, i) => (g.Name, i)).ToDictionary(x => x.Name, x => x.i);
+        var bars = ranked.Select((a, i) => new Bar { Position = i, Value = a.Credit, FillColor = palette.GetColor(groupIndex[a.Group]) }).ToList();
+        plot.Add.Bars(bars);
+        if (ranked.Length <= 40)
+            plot.Axes.Bottom.SetTicks(Enumerable.Range(0, ranked.Length).Select(i => (double)i).ToArray(),
+                ranked.Select(a => a.Id.ToString(CultureInfo.InvariantCulture)).ToArray());
+        for (int g = 0; g < summary.Groups.Count; g++)
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = summary.Groups[g].Name, FillColor = palette.GetColor(g) });
+        plot.ShowLegend(Edge.Bottom);
+        plot.Title($"{outcome.Experiment}: credit per agent{Sampled(summary)}");
+        plot.XLabel("agent (sorted by credit)");
+        plot.YLabel("credit");
+        plot.SavePng(path, Width, Height);
+    }
+
+    private static void WriteAlignment(ExperimentOutcome outcome, ContributionSummary summary, IPalette palette, string path)
+    {
+        var plot = new Plot();
+        for (int g = 0; g < summary.Groups.Count; g++)
+        {
+            var audited = summary.Audits.Where(a => double.IsFinite(a.GroupAlignment[g])).ToArray();
+            if (audited.Length == 0) continue;
+            var line = plot.Add.Scatter(audited.Select(a => (double)a.Tasks).ToArray(), audited.Select(a => a.GroupAlignment[g]).ToArray(), palette.GetColor(g));
+            line.LegendText = summary.Groups[g].Name;
+        }
+        plot.Add.HorizontalLine(0, 1, Colors.Gray);
+        plot.Axes.SetLimitsY(-1.05, 1.05);
+        plot.ShowLegend(Edge.Bottom);
+        plot.Title($"{outcome.Experiment}: alignment of task gradients with ∇J (mean cosine by group)");
+        plot.XLabel("tasks");
+        plot.YLabel("cos(∇ task loss, ∇J)");
+        plot.SavePng(path, Width, Height);
+    }
+
+    private static string Sampled(ContributionSummary summary) => summary.Sampled ? $" (sampled: every {summary.Every}-th task, scaled)" : "";
+}
