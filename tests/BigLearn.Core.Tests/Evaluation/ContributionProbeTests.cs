@@ -1,0 +1,86 @@
+using BigLearn.Core.Evaluation.Contributions;
+using BigLearn.Core.Mixtures;
+using BigLearn.Core.Randomness;
+using BigLearn.Core.Tasks;
+using BigLearn.Core.Training;
+
+namespace BigLearn.Core.Tests.Evaluation;
+
+[Collection(TorchCollection.Name)]
+public sealed class ContributionProbeTests
+{
+    private static GmmTrainer Trainer(ContributionObjectiveKind kind = ContributionObjectiveKind.JointReverseKl)
+    {
+        var trainer = new GmmTrainer(new GaussianMixtureModel(2, 25, 888, initialMean: 0, initialSpread: 2), TargetMixture.Grid());
+        trainer.UseContributionObjective(new ContributionObjectiveSettings(kind, 500, 7));
+        return trainer;
+    }
+
+    private static LearningTask HaarMarginal(long seed) => LearningTask.Marginal(2, [0], OrthogonalTransform.Haar(2, Rng.ForStream(seed, 0)));
+
+    [Fact]
+    public void The_cosine_of_a_task_gradient_with_itself_is_one_and_with_its_negative_minus_one()
+    {
+        using var trainer = Trainer();
+        var gradient = trainer.TaskGradient(HaarMarginal(1), seed: 11);
+        Assert.Equal(trainer.Model.ParameterCount, gradient.Length);
+        Assert.Equal(1.0, ContributionSchedule.Cosine(gradient, gradient), 12);
+        Assert.Equal(-1.0, ContributionSchedule.Cosine(gradient, gradient.Select(g => -g).ToArray()), 12);
+        Assert.True(double.IsNaN(ContributionSchedule.Cosine(gradient, new double[gradient.Length])));
+    }
+
+    [Fact]
+    public void The_objective_gradient_matches_central_finite_differences_of_the_objective()
+    {
+        foreach (var kind in new[] { ContributionObjectiveKind.JointReverseKl, ContributionObjectiveKind.JointNll })
+        {
+            using var trainer = Trainer(kind);
+            var gradient = trainer.ObjectiveGradient();
+            var theta = trainer.Model.GetParameterVector();
+            const double h = 1e-5;
+            // A mean coordinate, an off-diagonal and a log-diagonal Cholesky entry of two components.
+            foreach (int i in new[] { 0, 7, 50 + 2, 50 + 4 * 9 + 3 })
+            {
+                var plus = (double[])theta.Clone();
+                plus[i] += h;
+                trainer.Model.SetParameterVector(plus);
+                double up = trainer.EvaluateObjective();
+                var minus = (double[])theta.Clone();
+                minus[i] -= h;
+                trainer.Model.SetParameterVector(minus);
+                double down = trainer.EvaluateObjective();
+                trainer.Model.SetParameterVector(theta);
+                double numeric = (up - down) / (2 * h);
+                Assert.True(Math.Abs(numeric - gradient[i]) <= 1e-5 * Math.Max(1, Math.Abs(numeric)), $"{kind} θ[{i}]: autograd {gradient[i]}, finite differences {numeric}");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_joint_reverse_kl_objective_is_zero_when_the_model_is_the_target()
+    {
+        using var trainer = Trainer();
+        trainer.Model.CopyFrom(trainer.Target);
+        Assert.Equal(0.0, trainer.EvaluateObjective(), 10);
+    }
+
+    [Fact]
+    public void Probing_is_deterministic_and_leaves_training_exactly_as_without_it()
+    {
+        using var probed = Trainer();
+        using var plain = Trainer();
+        var task = HaarMarginal(2);
+        double j = probed.EvaluateObjective();
+        Assert.Equal(j, probed.EvaluateObjective());
+        var first = probed.TaskGradient(task, 5);
+        Assert.Equal(first, probed.TaskGradient(task, 5));
+        probed.ObjectiveGradient();
+        Assert.Equal(plain.Model.GetParameterVector(), probed.Model.GetParameterVector());
+
+        var a = probed.Run(task, 3, 5);
+        var b = plain.Run(task, 3, 5);
+        Assert.Equal(b, a);
+        Assert.Equal(plain.Model.GetParameterVector(), probed.Model.GetParameterVector());
+        Assert.NotEqual(j, probed.EvaluateObjective()); // J follows θ
+    }
+}
