@@ -1,0 +1,143 @@
+using System.Text.Json.Nodes;
+using BigLearn.Hosting.Configuration;
+using BigLearn.Hosting.Running;
+using BigLearn.Reporting.Contributions;
+using BigLearn.Reporting.Experiments;
+using TorchSharp;
+
+namespace BigLearn.Hosting.Tests;
+
+[Collection(TorchCollection.Name)]
+public sealed class ContributionLedgerRunTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("biglearn-ledger-run-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static ExperimentConfig Small(params string[] sets) => ExperimentConfig.Load(TestFiles.Config("gmm25-smoke.conf"),
+        ["budget=30", "groups.marginal.inner-steps=3", "groups.joint.inner-steps=3", "evaluation.every=10", "evaluation.samples=500",
+         "ledger.audit-every=10", "ledger.samples=400", .. sets]);
+
+    private ExperimentRunOutput Run(ExperimentConfig config, string name)
+    {
+        var folder = Path.Combine(_folder, name);
+        Directory.CreateDirectory(folder);
+        return ExperimentRun.RunInto(config, folder, consoleLog: TextWriter.Null);
+    }
+
+    [Fact]
+    public void An_exact_ledger_balances_against_J_evaluated_independently_at_the_start_and_the_end()
+    {
+        var config = Small();
+        var run = Run(config, "exact");
+        var ledger = run.Outcome.Contributions!;
+
+        // J(θ₀) from a fresh trainer, J(θ_final) from the final parameters written by the run: no number from the ledger.
+        using var trainer = GmmRunFactory.CreateTrainer(config, torch.CPU);
+        double initial = trainer.EvaluateObjective();
+        trainer.Model.SetParameterVector(run.Outcome.Final.Parameters);
+        double final = trainer.EvaluateObjective();
+
+        Assert.False(ledger.Sampled);
+        Assert.Equal(30, ledger.MeasuredTasks);
+        Assert.True(Math.Abs(initial - final) > 1e-3, "the run must move J for the balance to mean something");
+        Assert.True(Math.Abs(ledger.TotalCredit - (initial - final)) <= 1e-6 * Math.Abs(initial - final),
+            $"Σ credits {ledger.TotalCredit} vs J(θ₀) − J(θ_final) = {initial - final}");
+        Assert.Equal(ledger.TotalCredit, ledger.Agents.Sum(a => a.Credit), 9);
+        Assert.Equal(ledger.TotalCredit, ledger.Groups.Sum(g => g.Credit), 9);
+
+        // Audits before tasks 1, 11 and 21: every active agent once each, cosines within [−1, 1].
+        Assert.Equal([0L, 10L, 20L], ledger.Audits.Select(a => a.Tasks));
+        Assert.All(ledger.Agents.Where(a => a.Audits > 0), a => Assert.InRange(a.Alignment, -1, 1));
+        Assert.Equal(3 * 3 + 1, ledger.Agents.Sum(a => a.Audits)); // 3 marginal agents at 3 audits; the joint agent (from task 15) at the last
+    }
+
+    [Fact]
+    public void The_run_folder_holds_the_ledger_columns_the_group_table_and_the_report_section()
+    {
+        var run = Run(Small(), "files");
+        var agents = File.ReadAllLines(Path.Combine(run.Folder, "agents.csv"));
+        Assert.Equal("id,group,tasks,steps,rejections,restarts,first_own_loss,last_own_loss,credit,credit_share,alignment,audits,measured_tasks", agents[0]);
+        var rows = agents.Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.Equal(run.Outcome.Agents.Count, rows.Length);
+        Assert.All(rows, r => Assert.Equal(13, r.Length));
+        Assert.Equal(1.0, rows.Sum(r => double.Parse(r[9], System.Globalization.CultureInfo.InvariantCulture)), 9);
+
+        var groups = File.ReadAllLines(Path.Combine(run.Folder, ContributionOutputs.GroupsFile));
+        Assert.Equal(ContributionOutputs.GroupsHeader, groups[0]);
+        Assert.Equal(["marginal", "joint"], groups.Skip(1).Select(l => l.Split(',')[0]));
+        Assert.All(groups.Skip(1), l => Assert.EndsWith(",false", l));
+
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(run.Folder, "summary.json")))!;
+        Assert.False((bool)summary["contributions"]!["sampled"]!);
+        Assert.InRange((double)summary["contributions"]!["imbalance"]!, 0, 1e-9);
+        var report = File.ReadAllText(Path.Combine(run.Folder, "report.md"));
+        Assert.Contains("## Per-agent contributions", report);
+        Assert.Contains("In the first half (tasks 1–15)", report);
+        foreach (var plot in ContributionPlots.Names)
+        {
+            Assert.Contains($"(plots/{plot})", report);
+            Assert.True(new FileInfo(Path.Combine(run.Folder, "plots", plot)).Length > 1000, plot);
+        }
+    }
+
+    [Fact]
+    public void A_sampled_ledger_measures_every_kth_task_scales_it_and_says_so_in_every_output()
+    {
+        var run = Run(Small("ledger.every=4"), "sampled");
+        var ledger = run.Outcome.Contributions!;
+        Assert.True(ledger.Sampled);
+        Assert.Equal(8, ledger.MeasuredTasks); // tasks 1, 5, …, 29
+        Assert.Equal(4 * ledger.SumOfDeltas, ledger.TotalCredit, 9);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(run.Folder, ContributionOutputs.JsonFile)))!;
+        Assert.True((bool)json["sampled"]!);
+        Assert.Equal(4, (long)json["every"]!);
+        Assert.Contains("scaled by 4 (sampled estimates)", File.ReadAllText(Path.Combine(run.Folder, "report.md")));
+        Assert.All(File.ReadAllLines(Path.Combine(run.Folder, ContributionOutputs.GroupsFile)).Skip(1), l => Assert.EndsWith(",true", l));
+    }
+
+    [Fact]
+    public void The_tensorboard_event_file_holds_one_record_per_scalar_with_the_expected_tags()
+    {
+        var run = Run(Small(), "tensorboard");
+        var files = Directory.GetFiles(Path.Combine(run.Folder, TensorBoardExport.Folder));
+        var file = Assert.Single(files);
+        Assert.StartsWith("events.out.tfevents.", Path.GetFileName(file));
+        var events = TensorBoardEvents.Read(file);
+
+        var ledger = run.Outcome.Contributions!;
+        Assert.Equal("brain.Event:2", events[0].FileVersion);
+        var scalars = events.Skip(1).ToArray();
+        int groups = ledger.Groups.Count;
+        int alignments = ledger.Audits.Sum(a => a.GroupAlignment.Count(double.IsFinite));
+        Assert.Equal(4 * run.Outcome.Evaluations.Count + (1 + groups) * ledger.Timeline.Count + alignments, scalars.Length);
+        var tags = scalars.Select(e => e.Tag).ToHashSet();
+        Assert.Superset(new HashSet<string?>(TensorBoardExport.EvaluationTags) { "ledger/objective", "credit/marginal", "credit/joint", "alignment/marginal", "alignment/joint" }, tags);
+        var reverseKl = scalars.Where(e => e.Tag == "evaluation/reverse_kl").ToArray();
+        Assert.Equal(run.Outcome.Evaluations.Select(e => e.Tasks), reverseKl.Select(e => e.Step));
+        Assert.Equal((float)run.Outcome.Final.ReverseKl, reverseKl[^1].Value);
+    }
+
+    [Theory]
+    [InlineData("ledger.objective=kl", "ledger.objective = kl is not allowed")]
+    [InlineData("ledger.every=-1", "ledger.every = -1 is not allowed")]
+    [InlineData("ledger.samples=0", "ledger.samples = 0 is not allowed")]
+    public void A_bad_ledger_key_is_one_line_naming_it(string set, string expected)
+    {
+        var error = Assert.Throws<ConfigException>(() => Small(set));
+        Assert.Contains(expected, error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Ledger_every_zero_turns_the_ledger_off_and_the_defaults_are_exact()
+    {
+        Assert.Null(Small("ledger.every=0").Ledger);
+        Assert.Null(Small("ledger.every=0").Population.Contributions);
+        var config = ExperimentConfig.Load(TestFiles.Config("gmm25-biglearn.conf"));
+        Assert.Equal(1, config.Ledger!.Every);
+        Assert.Equal(500, config.Ledger.AuditEvery);
+        Assert.Equal("joint-reverse-kl", config.Ledger.Objective.Name);
+        Assert.Equal(888, config.Ledger.Objective.Seed);
+    }
+}
