@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+
+namespace BigLearn.Cli.Tests;
+
+/// <summary>One small run (30 tasks) shared by the inspect tests.</summary>
+public sealed class InspectRunFixture : IDisposable
+{
+    public InspectRunFixture()
+    {
+        Root = Directory.CreateTempSubdirectory("biglearn-cli-inspect-").FullName;
+        Run = Path.Combine(Root, "run");
+        string config = "";
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null && config == ""; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "configs", "gmm25-smoke.conf"))) config = Path.Combine(dir.FullName, "configs", "gmm25-smoke.conf");
+        var error = new StringWriter();
+        int code = Cli.Run(["run", config, "--set", "budget=30", "--set", "evaluation.every=15", "--set", "ledger.audit-every=10", "--out", Run], new StringWriter(), error);
+        if (code != 0) throw new InvalidOperationException(error.ToString());
+    }
+
+    public string Root { get; }
+
+    public string Run { get; }
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+}
+
+[Collection(TorchCollection.Name)]
+public sealed class InspectCommandTests(InspectRunFixture fixture) : IClassFixture<InspectRunFixture>
+{
+    private static (int Code, string Output, string Error) Inspect(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Cli.Run(["inspect", .. args], output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private JsonNode Ledger() => JsonNode.Parse(File.ReadAllText(Path.Combine(fixture.Run, "contributions.json")))!;
+
+    [Fact]
+    public void Inspect_prints_groups_and_agents_ranked_by_credit()
+    {
+        var (code, output, error) = Inspect(fixture.Run);
+        Assert.True(code == 0, error);
+        Assert.Contains("groups by credit", output);
+        Assert.Contains("agents by credit", output);
+        Assert.False(output.Contains((char)27), "no ANSI escape codes when output is redirected");
+        // The agents' rows appear in the order of their credit in contributions.json, which is sorted by credit.
+        var agents = Ledger()["agents"]!.AsArray().Select(a => (Id: (int)a!["id"]!, Credit: (double)a["credit"]!)).ToArray();
+        Assert.Equal(agents.OrderByDescending(a => a.Credit).Select(a => a.Id), agents.Select(a => a.Id));
+        var agentSection = output[output.IndexOf("agents by credit", StringComparison.Ordinal)..];
+        var rowOrder = agentSection.Split('\n').Select(l => l.Split('│', StringSplitOptions.TrimEntries))
+            .Where(c => c.Length > 3 && int.TryParse(c[1], out _) && int.TryParse(c[2], out _)).Select(c => int.Parse(c[2])).ToArray();
+        Assert.Equal(agents.Select(a => a.Id), rowOrder);
+    }
+
+    [Fact]
+    public void Inspect_json_parses_back_to_the_ledger_whose_credits_sum_to_its_total()
+    {
+        var (code, output, _) = Inspect(fixture.Run, "--json");
+        Assert.Equal(0, code);
+        var json = JsonNode.Parse(output)!;
+        var agents = json["agents"]!.AsArray();
+        Assert.Equal(4, agents.Count);
+        Assert.Equal((double)json["total_credit"]!, agents.Sum(a => (double)a!["credit"]!), 9);
+        Assert.Equal((double)json["total_credit"]!, (double)json["initial_objective"]! - (double)json["final_objective"]!, 9);
+        Assert.Equal(["marginal", "joint"], json["groups"]!.AsArray().Select(g => (string)g!["name"]!).OrderBy(n => n == "joint"));
+    }
+
+    [Fact]
+    public void Inspect_agent_shows_that_agent_and_its_rank()
+    {
+        var (code, output, _) = Inspect(fixture.Run, "--agent", "3", "--json");
+        Assert.Equal(0, code);
+        var agent = JsonNode.Parse(output)!;
+        Assert.Equal(3, (int)agent["id"]!);
+        Assert.Equal("joint", (string)agent["group"]!);
+        var ranked = Ledger()["agents"]!.AsArray().Select(a => (int)a!["id"]!).ToList();
+        Assert.Equal(ranked.IndexOf(3) + 1, (int)agent["rank"]!);
+
+        var (tableCode, table, _) = Inspect(fixture.Run, "--agent", "3");
+        Assert.Equal(0, tableCode);
+        Assert.Contains("first_own_loss", table);
+    }
+
+    [Fact]
+    public void Inspect_group_lists_only_its_agents()
+    {
+        var (code, output, _) = Inspect(fixture.Run, "--group", "marginal", "--json");
+        Assert.Equal(0, code);
+        var json = JsonNode.Parse(output)!;
+        Assert.Equal("marginal", (string)json["group"]!["name"]!);
+        Assert.Equal([0, 1, 2], json["agents"]!.AsArray().Select(a => (int)a!["id"]!).Order());
+    }
+
+    [Theory]
+    [InlineData("missing", new string[0], "no such folder")]
+    [InlineData("", new[] { "--agent", "99" }, "--agent 99: no such agent")]
+    [InlineData("", new[] { "--agent", "x" }, "--agent x: no such agent")]
+    [InlineData("", new[] { "--group", "nope" }, "--group nope: no such group")]
+    [InlineData("plots", new string[0], "no contributions.json there")]
+    public void Bad_input_exits_with_2_and_one_line(string sub, string[] options, string expected)
+    {
+        var (code, output, error) = Inspect([Path.Combine(fixture.Run, sub), .. options]);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Contains(expected, error);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+}
