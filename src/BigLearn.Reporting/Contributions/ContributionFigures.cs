@@ -51,15 +51,23 @@ public static class ContributionFigures
         long half = budget / 2;
         foreach (var (name, from, until) in new[] { ("first", 0L, half), ("second", half, budget) })
         {
+            if (until <= from) continue;
             var credit = GroupCreditBetween(summary, from, until);
             double total = credit.Sum();
-            if (until <= from) continue;
             int best = Array.IndexOf(credit, credit.Max());
-            var parts = string.Join(", ", credit.Select((c, g) => (c, g)).OrderByDescending(x => x.c)
-                .Select(x => I($"{summary.Groups[x.g].Name} {x.c:0.####}") + (total > 0 ? I($" ({x.c / total:P0})") : "")));
-            sentences.Add(total > 0
-                ? I($"In the {name} half (tasks {from + 1}–{until}) J fell by {total:0.####}; group {summary.Groups[best].Name} did most of the work: {parts}.")
-                : I($"In the {name} half (tasks {from + 1}–{until}) J did not fall overall (net {total:0.####}): {parts}."));
+            double lowered = credit.Where(c => c > 0).Sum();
+            // Shares of the groups that lowered J; groups that raised it are named separately (a share above 100 % reads badly).
+            var helped = string.Join(", ", credit.Select((c, g) => (c, g)).Where(x => x.c > 0).OrderByDescending(x => x.c)
+                .Select(x => I($"{summary.Groups[x.g].Name} {x.c:0.####} ({x.c / lowered:P0})")));
+            var hurt = string.Join(", ", credit.Select((c, g) => (c, g)).Where(x => x.c < 0).OrderBy(x => x.c)
+                .Select(x => I($"{summary.Groups[x.g].Name} by {-x.c:0.####}")));
+            var idle = string.Join(", ", credit.Select((c, g) => (c, g)).Where(x => x.c == 0).Select(x => summary.Groups[x.g].Name));
+            var sentence = lowered > 0
+                ? I($"In the {name} half (tasks {from + 1}–{until}) J fell by {total:0.####} net; group {summary.Groups[best].Name} did most of the work. Lowered J: {helped}.")
+                : I($"In the {name} half (tasks {from + 1}–{until}) no group lowered J (J rose by {-total:0.####} net).");
+            if (hurt.Length > 0) sentence += $" Raised J: {hurt}.";
+            if (idle.Length > 0) sentence += $" No credit: {idle}.";
+            sentences.Add(sentence);
         }
         var top = summary.Agents.OrderByDescending(a => a.Credit).First();
         sentences.Add(I($"The leading agent is {top.Id} ({top.Group}) with {top.Credit:0.####} ({top.Share:P0} of the total)."));
