@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BigLearn.Core.Mixtures;
 using BigLearn.Core.Tasks;
 using TorchSharp;
@@ -24,6 +25,8 @@ namespace BigLearn.Core.Objectives;
 /// (the Jacobians cancel). A 1-D marginal y = a·x (a = row T of A, or a unit vector) has per component the
 /// mean a·μ_k and the variance ‖L_kᵀ a‖², in closed form.
 /// </para>
+/// The hot loops are compiled fully optimised from their first call (<see cref="MethodImplOptions.AggressiveOptimization"/>):
+/// under tiered compilation on a busy machine they otherwise run unoptimised for the first thousands of steps.
 /// Not thread-safe (scratch buffers are reused); one instance per trainer.
 /// </summary>
 internal sealed class DirectReverseKl
@@ -44,6 +47,7 @@ internal sealed class DirectReverseKl
     /// <see cref="GaussianMixtureModel.GetParameterVector"/>: means, cholesky, weight logits). The logits' gradient
     /// is zero unless the weights are learnable.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double Loss, double[] Gradient) LossAndGradient(GaussianMixtureModel model, TargetMixture target, LearningTask task,
         int samples, Generator generator, double[] theta)
     {
@@ -193,6 +197,7 @@ internal sealed class DirectReverseKl
         private int _k, _d;
         private double[] _constants = [], _means = [], _inverse = [], _exponents = [], _whitened = [];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void PrepareJoint(ReadOnlySpan<double> means, double[] scales, double[] logWeights, int d)
         {
             int k = logWeights.Length;
@@ -216,6 +221,7 @@ internal sealed class DirectReverseKl
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void PrepareLine(double[] direction, ReadOnlySpan<double> means, double[] scales, double[] logWeights, int d)
         {
             int k = logWeights.Length;
@@ -237,6 +243,7 @@ internal sealed class DirectReverseKl
         }
 
         /// <summary>log Σ_k π_k N(y; m_k, v_k) of the prepared 1-D mixture and its derivative in y.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public double LineLogDensity(double y, out double derivative)
         {
             for (int c = 0; c < _k; c++)
@@ -255,6 +262,7 @@ internal sealed class DirectReverseKl
         /// log Σ_k π_k N(x; μ_k, L_k L_kᵀ) and its gradient −Σ_k r_k L_k⁻ᵀ u_k with u_k = L_k⁻¹(x − μ_k) and r_k the
         /// posterior responsibilities (written to <paramref name="slope"/>).
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public double JointLogDensity(double[] x, double[] slope)
         {
             int d = _d;
@@ -293,6 +301,7 @@ internal sealed class DirectReverseKl
         /// NaN propagates); the exponents are overwritten by exp(a_k − max) and <paramref name="scale"/> is
         /// 1 / Σ exp(a_k − max), so that exponent·scale is the responsibility r_k (one exp per component).
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double Normalise(out double scale)
         {
             var values = _exponents.AsSpan(0, _k);
