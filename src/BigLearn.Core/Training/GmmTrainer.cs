@@ -58,7 +58,7 @@ public sealed class GmmTrainer : ITaskRunner, IDisposable
     /// <summary>
     /// When true (the default), reverse-KL steps on joint and 1-D marginal tasks on the CPU use the hand-written
     /// gradient of <see cref="DirectReverseKl"/> instead of autograd: the same estimator and the same draws,
-    /// equal to rounding, ~20× faster. Tests switch it off to compare both.
+    /// equal to rounding, 5–10× faster at the paper's size. Tests switch it off to compare both.
     /// </summary>
     internal bool UseDirectGradient { get; set; } = true;
 
@@ -111,17 +111,17 @@ public sealed class GmmTrainer : ITaskRunner, IDisposable
     /// One SGD step inside the caller's dispose scope: the loss, the gradient norm and, when the step was
     /// refused, why. A refused step leaves the parameters exactly as they were.
     /// </summary>
-    /// <remarks>
-    /// Plain SGD (θ ← θ − lr·∇, no momentum, the same arithmetic as <c>torch.optim.SGD</c>) computed into a
-    /// flat temporary, so that the loss, the squared gradient norm and the largest updated magnitude come back
-    /// in one read: every read is a synchronisation and costs more than the arithmetic at this size.
-    /// </remarks>
     private (double Loss, double GradientNorm, string? Refusal) Step(LearningTask task, Generator generator) =>
         _direct is not null && UseDirectGradient && DirectReverseKl.Supports(Model, task)
             ? DirectStep(task, generator)
             : AutogradStep(task, generator);
 
     /// <summary>The step with libtorch's autograd (any objective, task and device).</summary>
+    /// <remarks>
+    /// Plain SGD (θ ← θ − lr·∇, no momentum, the same arithmetic as <c>torch.optim.SGD</c>) computed into a
+    /// flat temporary, so that the loss, the squared gradient norm and the largest updated magnitude come back
+    /// in one read: every read is a synchronisation and costs more than the arithmetic at this size.
+    /// </remarks>
     private (double Loss, double GradientNorm, string? Refusal) AutogradStep(LearningTask task, Generator generator)
     {
         var loss = Objective.Loss(Model, Target, task, generator);
