@@ -62,10 +62,22 @@ public sealed class MixtureDistribution
     public MixtureSample Sample(long count, Generator generator)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "sample count must be at least 1");
-        var components = multinomial(LogWeights.detach().exp(), count, replacement: true, generator: generator);
-        var noise = randn([count, Dim], dtype: Means.dtype, device: Means.device, generator: generator);
-        var x = Means.index_select(0, components) + einsum("nij,nj->ni", ScaleTril.index_select(0, components), noise);
+        var (components, noise) = DrawLatents(LogWeights, count, Dim, generator);
+        // L_z ε as a batched matrix-vector product: [N, d, d] × [N, d, 1].
+        var x = Means.index_select(0, components) + ScaleTril.index_select(0, components).bmm(noise.unsqueeze(-1)).squeeze(-1);
         return new MixtureSample(x, components);
+    }
+
+    /// <summary>
+    /// The random part of <see cref="Sample"/>: z ~ Cat(exp <paramref name="logWeights"/>) [N] (int64), then
+    /// ε ~ N(0, I) [N, <paramref name="dim"/>], in that order from <paramref name="generator"/>. Shared with the
+    /// trainer's direct gradient, so that both consume the generator identically.
+    /// </summary>
+    internal static (Tensor Components, Tensor Noise) DrawLatents(Tensor logWeights, long count, int dim, Generator generator)
+    {
+        var components = multinomial(logWeights.detach().exp(), count, replacement: true, generator: generator);
+        var noise = randn([count, dim], dtype: logWeights.dtype, device: logWeights.device, generator: generator);
+        return (components, noise);
     }
 
     /// <summary>
