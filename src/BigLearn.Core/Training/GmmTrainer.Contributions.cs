@@ -31,7 +31,7 @@ public sealed partial class GmmTrainer : IContributionProbe
     public double[] ObjectiveGradient()
     {
         using var scope = NewDisposeScope();
-        _optimizer.zero_grad();
+        ClearGradients();
         try
         {
             ContributionObjective.Value(Model, Target).backward();
@@ -43,7 +43,7 @@ public sealed partial class GmmTrainer : IContributionProbe
         }
         finally
         {
-            _optimizer.zero_grad(); // the next training step must start from clean gradients
+            ClearGradients(); // the next training step must start from clean gradients
         }
     }
 
@@ -53,7 +53,7 @@ public sealed partial class GmmTrainer : IContributionProbe
         if (task.Dim != Model.Dim) throw new ArgumentException($"{task} is {task.Dim}-dimensional, the model is {Model.Dim}-dimensional", nameof(task));
         using var scope = NewDisposeScope();
         using var generator = new Generator(unchecked((ulong)seed), Model.Means.device);
-        _optimizer.zero_grad();
+        ClearGradients();
         try
         {
             var loss = Objective.Loss(Model, Target, task, generator);
@@ -67,8 +67,13 @@ public sealed partial class GmmTrainer : IContributionProbe
         }
         finally
         {
-            _optimizer.zero_grad();
+            ClearGradients();
         }
+    }
+
+    private void ClearGradients()
+    {
+        foreach (var p in Model.parameters()) p.grad = null;
     }
 
     // In the order of GetParameterVector (all parameters; a frozen one contributes zeros).
