@@ -26,7 +26,7 @@ namespace BigLearn.Actors.Model;
 /// by the factory on the actor's thread. The model's parameters therefore restart from what the factory builds;
 /// recovering them needs checkpoints, which come later.
 /// </remarks>
-public sealed class ModelActor : ReceiveActor
+public sealed partial class ModelActor : ReceiveActor
 {
     /// <summary>The id of the pinned dispatcher the model runs on.</summary>
     public const string DispatcherId = "biglearn.model-dispatcher";
@@ -75,6 +75,7 @@ public sealed class ModelActor : ReceiveActor
         Receive<Evaluate>(_ => Sender.Tell(Evaluation()));
         Receive<GetModelStats>(_ => Sender.Tell(new ModelStats(_state.TasksRun, _state.AppliedTasks, _state.Rejections,
             _state.Refusals, _state.Withdrawals, _state.Pending, _state.Restarts, RunnerVersion())));
+        ReceiveCheckpointMessages();
     }
 
     /// <summary>
@@ -84,11 +85,12 @@ public sealed class ModelActor : ReceiveActor
     /// <paramref name="evaluator"/>, if given, computes the evaluation's figures on the model's thread.
     /// </summary>
     public static Props Props(ModelSettings settings, Func<ITaskRunner> runnerFactory, IActorRef supervisor,
-        Func<ITaskRunner, IReadOnlyDictionary<string, double>>? evaluator = null)
+        Func<ITaskRunner, IReadOnlyDictionary<string, double>>? evaluator = null, Checkpoints.ModelSnapshot? restore = null)
     {
         ArgumentNullException.ThrowIfNull(runnerFactory);
         ArgumentNullException.ThrowIfNull(supervisor);
-        var state = new ModelState(settings); // created once, outside any actor instance: restarts keep it
+        // created once, outside any actor instance: restarts keep it
+        var state = restore is null ? new ModelState(settings) : new ModelState(settings, restore);
         return Akka.Actor.Props.Create(() => new ModelActor(state, runnerFactory, supervisor, evaluator)).WithDispatcher(DispatcherId);
     }
 
@@ -96,6 +98,7 @@ public sealed class ModelActor : ReceiveActor
     protected override void PreStart()
     {
         _runner = _runnerFactory();
+        RestoreLastGood();
         QueuePick();
     }
 
@@ -103,6 +106,7 @@ public sealed class ModelActor : ReceiveActor
     protected override void PreRestart(Exception reason, object message)
     {
         _state.Restarts++;
+        LogFailure(reason);
         if (_state.Running is { } running)
         {
             _state.Running = null;
@@ -125,6 +129,7 @@ public sealed class ModelActor : ReceiveActor
         var proposal = pending.Proposal;
         var outcome = _runner!.Run(pending.Task, proposal.InnerSteps, proposal.BatchSeed);
         _state.Running = null;
+        RememberGoodState();
         Complete(pending, outcome);
     }
 
@@ -163,6 +168,7 @@ public sealed class ModelActor : ReceiveActor
     // One task per mailbox turn, so SetActive, Evaluate and proposals are never starved by a long queue.
     private void QueuePick()
     {
+        if (PauseForCheckpointIfDue()) return;
         if (_pickQueued || !_state.CanPick) return;
         _pickQueued = true;
         Self.Tell(PickNext.Instance);

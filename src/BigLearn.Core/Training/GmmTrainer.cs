@@ -14,7 +14,7 @@ namespace BigLearn.Core.Training;
 /// optimiser (disposing the trainer disposes them). Not thread-safe: call it from one thread; set libtorch's
 /// threads with <see cref="TorchRuntime.Configure"/> in the caller.
 /// </summary>
-public sealed class GmmTrainer : ITaskRunner, IDisposable
+public sealed partial class GmmTrainer : ITaskRunner, IDisposable
 {
     private readonly SGD _optimizer;
     private readonly Parameter[] _trainable;
