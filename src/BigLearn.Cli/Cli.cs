@@ -48,6 +48,8 @@ public static class Cli
         root.Subcommands.Add(LandscapeCommand.Create(console));
         root.Subcommands.Add(RunCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
+        root.Subcommands.Add(ResumeCommand.Create(console));
+        root.Subcommands.Add(ValidateCommand.Create(console));
 
         try
         {
@@ -67,6 +69,7 @@ public static class Cli
                 Output = console.Output,
                 Error = console.Error,
                 EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null, // run and resume handle SIGINT/SIGTERM themselves (final checkpoint, 130/143)
             });
         }
         catch (ConfigException e)
@@ -74,6 +77,10 @@ public static class Cli
             return Fail(console, UsageError, e.Message);
         }
         catch (CliUsageException e)
+        {
+            return Fail(console, UsageError, e.Message);
+        }
+        catch (Hosting.Checkpoints.RunFolderException e)
         {
             return Fail(console, UsageError, e.Message);
         }

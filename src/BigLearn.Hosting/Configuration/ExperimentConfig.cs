@@ -62,6 +62,7 @@ public sealed partial record ExperimentConfig(
         "model.components", "model.learning-rate", "model.objective", "model.samples-per-step", "model.init-mean", "model.init-spread",
         "target.dim", "target.size", "target.spacing", "target.variance",
         "evaluation.every", "evaluation.samples", "evaluation.seed",
+        "checkpoint.every", "checkpoint.keep", "agents.max-rejections",
     ];
 
     /// <summary>Loads <paramref name="path"/>, applies the <c>--set</c> overrides and validates everything.</summary>
@@ -105,7 +106,7 @@ public sealed partial record ExperimentConfig(
             source.GetDouble("model.init-mean", -5, -1e6, 1e6),
             source.GetDouble("model.init-spread", 0.1, 0, 1e6));
         var evaluation = new EvaluationSection(
-            source.GetLong("evaluation.every", Math.Max(1, budget / 20), 1, long.MaxValue),
+            source.GetLong("evaluation.every", Math.Max(1, budget / 20), 1, budget),
             source.GetInt("evaluation.samples", 10_000, 10, 10_000_000),
             source.GetLong("evaluation.seed", seed, 0, long.MaxValue));
 
@@ -128,7 +129,12 @@ public sealed partial record ExperimentConfig(
         {
             throw new ConfigException($"{source.Origin}: {e.Message}", e);
         }
-        return new ExperimentConfig(experiment, population, model, target, evaluation, device, threads, timeout, logLevel, masks, source);
+        CheckWindows(source, population);
+        return new ExperimentConfig(experiment, population, model, target, evaluation, device, threads, timeout, logLevel, masks, source)
+        {
+            Checkpoint = ParseCheckpoint(source, budget),
+            MaxRejectionsInARow = source.GetInt("agents.max-rejections", DefaultMaxRejections, 0, 1_000_000),
+        };
     }
 
     private static (GroupSpec Group, string Masks) ParseGroup(ConfigSource source, string name, int dim)
