@@ -23,8 +23,8 @@ namespace BigLearn.Actors.Model;
 /// Failure: when the runner throws, the actor fails and its supervisor restarts it: the proposal that was running is
 /// answered as a rejected task (reason "model failed: …", so the agent gets its credit back and the budget still
 /// ends), the queue and counters survive (they live in a state captured in the Props), and a NEW runner is made
-/// by the factory on the actor's thread. The model's parameters therefore restart from what the factory builds;
-/// recovering them needs checkpoints, which come later.
+/// by the factory on the actor's thread and, when it is an <c>IRestorableRunner</c>, restored to the state kept after the
+/// last task that returned (see ModelActor.Checkpoints.cs).
 /// </remarks>
 public sealed partial class ModelActor : ReceiveActor
 {
