@@ -8,7 +8,8 @@ namespace BigLearn.Cli;
 /// The <c>biglearn</c> command line. Exit codes: 0 success; 2 a user mistake (bad arguments, unknown command, missing
 /// or invalid config, occupied output folder) reported as one line <c>biglearn: …</c> on stderr with nothing written;
 /// 1 an unexpected failure (one line; the stack trace only with <c>--verbose</c> or <c>BIGLEARN_VERBOSE=1</c>);
-/// 130 cancelled (Ctrl+C), nothing written.
+/// 130 (SIGINT, Ctrl+C) or 143 (SIGTERM): <c>run</c> and <c>resume</c> stopped with a final checkpoint and report (resumable);
+/// 130 also for a cancelled sweep or landscape, with nothing written.
 /// </summary>
 public static class Cli
 {
@@ -49,6 +50,8 @@ public static class Cli
         root.Subcommands.Add(RunCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
         root.Subcommands.Add(InspectCommand.Create(console));
+        root.Subcommands.Add(ResumeCommand.Create(console));
+        root.Subcommands.Add(ValidateCommand.Create(console));
 
         try
         {
@@ -68,6 +71,7 @@ public static class Cli
                 Output = console.Output,
                 Error = console.Error,
                 EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null, // run and resume handle SIGINT/SIGTERM themselves (final checkpoint, 130/143)
             });
         }
         catch (ConfigException e)
@@ -75,6 +79,10 @@ public static class Cli
             return Fail(console, UsageError, e.Message);
         }
         catch (CliUsageException e)
+        {
+            return Fail(console, UsageError, e.Message);
+        }
+        catch (Hosting.Checkpoints.RunFolderException e)
         {
             return Fail(console, UsageError, e.Message);
         }

@@ -66,6 +66,12 @@ public sealed class AgentState
     /// <summary>Last loss of the agent's latest applied task.</summary>
     public double? LastOwnLoss { get; set; }
 
+    /// <summary>Rejected tasks since the agent's last applied one.</summary>
+    public int RejectionsInARow { get; set; }
+
+    /// <summary>Whether the agent was stopped for too many rejections in a row (it never becomes active again).</summary>
+    public bool Stopped { get; set; }
+
     /// <summary>The counters as a message.</summary>
     public TaskAgentProtocol.AgentStats ToStats() => new(AgentId, Group, Proposals, Tasks, Steps, Rejections, Refusals,
         Withdrawals, Restarts, Outstanding.Count, MaxInFlight, FirstOwnLoss, LastOwnLoss);

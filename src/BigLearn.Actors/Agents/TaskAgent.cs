@@ -18,7 +18,7 @@ namespace BigLearn.Actors.Agents;
 /// and <see cref="PostRestart"/> only counts the restart and tops the credits up again (a proposal that was
 /// being drawn when the crash happened was never sent, so its credit is still free).
 /// </remarks>
-public sealed class TaskAgent : ReceiveActor
+public sealed partial class TaskAgent : ReceiveActor
 {
     private readonly AgentState _state;
     private readonly GroupSpec _group;
@@ -26,16 +26,17 @@ public sealed class TaskAgent : ReceiveActor
     private readonly int _credits;
 
     /// <summary>Use <see cref="Props"/>; public only because Akka creates actors by reflection.</summary>
-    public TaskAgent(AgentState state, GroupSpec group, IActorRef model, int credits)
+    public TaskAgent(AgentState state, GroupSpec group, IActorRef model, int credits, int maxRejectionsInARow = 0)
     {
         _state = state;
         _group = group;
         _model = model;
         _credits = credits;
+        _maxRejectionsInARow = maxRejectionsInARow;
 
         Receive<Activate>(_ =>
         {
-            _state.Active = true;
+            _state.Active = !_state.Stopped; // a stopped agent stays stopped
             FillCredits();
         });
         Receive<Deactivate>(_ => _state.Active = false);
@@ -46,6 +47,7 @@ public sealed class TaskAgent : ReceiveActor
             _state.Steps += result.Outcome.AppliedSteps;
             _state.FirstOwnLoss ??= result.Outcome.FirstLoss;
             _state.LastOwnLoss = result.Outcome.LastLoss;
+            _state.RejectionsInARow = 0;
             FillCredits();
         });
         Receive<TaskRejected>(rejected =>
@@ -54,6 +56,7 @@ public sealed class TaskAgent : ReceiveActor
             _state.Tasks++;
             _state.Rejections++;
             _state.Steps += rejected.Outcome.AppliedSteps; // steps before the refused one did change the model
+            CountRejectionInARow(rejected.Outcome.Rejection);
             FillCredits();
         });
         Receive<ProposalRefused>(refused =>
@@ -71,19 +74,21 @@ public sealed class TaskAgent : ReceiveActor
             FillCredits();
         });
         Receive<GetStats>(_ => Sender.Tell(_state.ToStats()));
+        Receive<Checkpoints.CheckpointProtocol.GetAgentSnapshot>(_ => Sender.Tell(Checkpoints.AgentSnapshots.ToSnapshot(_state)));
     }
 
     /// <summary>
     /// Props of an agent. <paramref name="state"/> is owned outside the actor so it survives restarts;
     /// <paramref name="model"/> receives the proposals; at most <paramref name="credits"/> are outstanding.
     /// </summary>
-    public static Props Props(AgentState state, GroupSpec group, IActorRef model, int credits)
+    public static Props Props(AgentState state, GroupSpec group, IActorRef model, int credits, int maxRejectionsInARow = 0)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfLessThan(credits, 1);
-        return Akka.Actor.Props.Create(() => new TaskAgent(state, group, model, credits));
+        ArgumentOutOfRangeException.ThrowIfNegative(maxRejectionsInARow);
+        return Akka.Actor.Props.Create(() => new TaskAgent(state, group, model, credits, maxRejectionsInARow));
     }
 
     /// <inheritdoc />
@@ -93,6 +98,7 @@ public sealed class TaskAgent : ReceiveActor
     protected override void PostRestart(Exception reason)
     {
         _state.Restarts++;
+        LogRestart(reason);
         base.PostRestart(reason); // calls PreStart, which tops the credits up if the agent is active
     }
 

@@ -25,10 +25,10 @@ namespace BigLearn.Actors.Model;
 /// Failure: when the runner throws, the actor fails and its supervisor restarts it: the proposal that was running is
 /// answered as a rejected task (reason "model failed: …", so the agent gets its credit back and the budget still
 /// ends), the queue and counters survive (they live in a state captured in the Props), and a NEW runner is made
-/// by the factory on the actor's thread. The model's parameters therefore restart from what the factory builds;
-/// recovering them needs checkpoints, which come later.
+/// by the factory on the actor's thread and, when it is an <c>IRestorableRunner</c>, restored to the state kept after the
+/// last task that returned (see ModelActor.Checkpoints.cs).
 /// </remarks>
-public sealed class ModelActor : ReceiveActor
+public sealed partial class ModelActor : ReceiveActor
 {
     /// <summary>The id of the pinned dispatcher the model runs on.</summary>
     public const string DispatcherId = "biglearn.model-dispatcher";
@@ -79,6 +79,7 @@ public sealed class ModelActor : ReceiveActor
         Receive<Evaluate>(_ => Sender.Tell(Evaluation()));
         Receive<GetModelStats>(_ => Sender.Tell(new ModelStats(_state.TasksRun, _state.AppliedTasks, _state.Rejections,
             _state.Refusals, _state.Withdrawals, _state.Pending, _state.Restarts, RunnerVersion())));
+        ReceiveCheckpointMessages();
     }
 
     /// <summary>
@@ -88,11 +89,12 @@ public sealed class ModelActor : ReceiveActor
     /// <paramref name="evaluator"/>, if given, computes the evaluation's figures on the model's thread.
     /// </summary>
     public static Props Props(ModelSettings settings, Func<ITaskRunner> runnerFactory, IActorRef supervisor,
-        Func<ITaskRunner, IReadOnlyDictionary<string, double>>? evaluator = null)
+        Func<ITaskRunner, IReadOnlyDictionary<string, double>>? evaluator = null, Checkpoints.ModelSnapshot? restore = null)
     {
         ArgumentNullException.ThrowIfNull(runnerFactory);
         ArgumentNullException.ThrowIfNull(supervisor);
-        var state = new ModelState(settings); // created once, outside any actor instance: restarts keep it
+        // created once, outside any actor instance: restarts keep it
+        var state = restore is null ? new ModelState(settings) : new ModelState(settings, restore);
         return Akka.Actor.Props.Create(() => new ModelActor(state, runnerFactory, supervisor, evaluator)).WithDispatcher(DispatcherId);
     }
 
@@ -100,6 +102,7 @@ public sealed class ModelActor : ReceiveActor
     protected override void PreStart()
     {
         _runner = _runnerFactory();
+        RestoreLastGood();
         QueuePick();
     }
 
@@ -107,6 +110,7 @@ public sealed class ModelActor : ReceiveActor
     protected override void PreRestart(Exception reason, object message)
     {
         _state.Restarts++;
+        LogFailure(reason);
         if (_state.Running is { } running)
         {
             _state.Running = null;
@@ -130,6 +134,7 @@ public sealed class ModelActor : ReceiveActor
         var measurement = _meter?.Before(_runner!, _state.TasksRun + 1, pending, _state.PendingProposals());
         var outcome = _runner!.Run(pending.Task, proposal.InnerSteps, proposal.BatchSeed);
         _state.Running = null;
+        RememberGoodState();
         Complete(pending, outcome, measurement is null ? null : _meter!.After(_runner, measurement));
     }
 
@@ -168,6 +173,7 @@ public sealed class ModelActor : ReceiveActor
     // One task per mailbox turn, so SetActive, Evaluate and proposals are never starved by a long queue.
     private void QueuePick()
     {
+        if (PauseForCheckpointIfDue()) return;
         if (_pickQueued || !_state.CanPick) return;
         _pickQueued = true;
         Self.Tell(PickNext.Instance);

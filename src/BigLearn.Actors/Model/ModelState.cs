@@ -60,7 +60,7 @@ internal sealed class OldestFirst : IComparer<PendingProposal>
 /// restarted model keeps its queue and its counts; only the runner is rebuilt. Opaque outside this assembly
 /// (public only because the model actor's constructor takes it).
 /// </summary>
-public sealed class ModelState
+public sealed partial class ModelState
 {
     private sealed class AgentSlot
     {
@@ -177,7 +177,7 @@ public sealed class ModelState
     /// active agent has all its credits pending (so the pool does not depend on when messages arrived).
     /// </summary>
     internal bool CanPick =>
-        TasksRun < RunUntil && _live > 0
+        TasksRun < RunUntil && _live > 0 && !Holding
         && (Settings.Mode == SchedulingMode.Free || _fullAgents == _activeAgents);
 
     /// <summary>Takes the next proposal: a group drawn by share among those with pending proposals, its oldest proposal.</summary>

@@ -15,5 +15,12 @@ public static class PopulationProtocol
 
     /// <summary>The end of a run: totals, per group, per agent (ordered by id), restarts (agents and model) and the model's evaluations.</summary>
     public sealed record RunCompleted(long TotalTasks, long AppliedTasks, long Steps, long Rejections, int Restarts, int ModelRestarts,
-        GroupTally[] Groups, AgentStats[] Agents, Evaluation[] Evaluations) : IBigLearnMessage;
+        GroupTally[] Groups, AgentStats[] Agents, Evaluation[] Evaluations) : IBigLearnMessage
+    {
+        /// <summary>Agents stopped for repeated rejections, ascending.</summary>
+        public int[] StoppedAgents { get; init; } = [];
+
+        /// <summary>True when the run was interrupted before its budget (its checkpoint lets it continue).</summary>
+        public bool Interrupted { get; init; }
+    }
 }

@@ -23,7 +23,7 @@ namespace BigLearn.Actors.Population;
 /// <see cref="TaskAgent"/> and <see cref="ModelActor"/>); a child that fails to start, or fails more than
 /// 10 times a minute, is stopped and the run fails with that cause.
 /// </remarks>
-public sealed class PopulationSupervisor : ReceiveActor, IWithTimers
+public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
 {
     private const int MaxRestartsPerMinute = 10;
     private static readonly TimeSpan StatsTimeout = TimeSpan.FromSeconds(30);
@@ -47,9 +47,10 @@ public sealed class PopulationSupervisor : ReceiveActor, IWithTimers
 
     /// <summary>Use <see cref="Props"/>; public only because Akka creates actors by reflection.</summary>
     public PopulationSupervisor(PopulationSpec spec, Func<ITaskRunner> runnerFactory,
-        Func<ITaskRunner, IReadOnlyDictionary<string, double>>? evaluator, IActorRef? observer)
+        Func<ITaskRunner, IReadOnlyDictionary<string, double>>? evaluator, IActorRef? observer, Checkpoints.PopulationOptions? options = null)
     {
         _spec = spec;
+        _options = options ?? new Checkpoints.PopulationOptions();
         _runnerFactory = runnerFactory;
         _evaluator = evaluator;
         _observer = observer;
@@ -67,29 +68,34 @@ public sealed class PopulationSupervisor : ReceiveActor, IWithTimers
     /// thread; <paramref name="evaluator"/> (optional) computes the model's evaluation figures there;
     /// <paramref name="observer"/> (optional) receives every <see cref="TaskCompleted"/>, <see cref="Evaluation"/>
     /// and the final <see cref="RunCompleted"/>, for progress display and metrics. The actor system must include
-    /// <see cref="ModelActor.DispatcherHocon"/>.
+    /// <see cref="ModelActor.DispatcherHocon"/>. <paramref name="options"/> turns on checkpoints (sent to the observer), stops
+    /// agents after repeated rejections, or continues from a checkpoint.
     /// </summary>
     public static Props Props(PopulationSpec spec, Func<ITaskRunner> runnerFactory,
-        Func<ITaskRunner, IReadOnlyDictionary<string, double>>? evaluator = null, IActorRef? observer = null)
+        Func<ITaskRunner, IReadOnlyDictionary<string, double>>? evaluator = null, IActorRef? observer = null,
+        Checkpoints.PopulationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(runnerFactory);
-        return Akka.Actor.Props.Create(() => new PopulationSupervisor(spec, runnerFactory, evaluator, observer));
+        return Akka.Actor.Props.Create(() => new PopulationSupervisor(spec, runnerFactory, evaluator, observer, options));
     }
 
     /// <inheritdoc />
     protected override void PreStart()
     {
-        _model = Context.ActorOf(ModelActor.Props(ModelSettings.From(_spec), _runnerFactory, Self, _evaluator), "model");
+        _model = Context.ActorOf(ModelActor.Props(ModelSettings.From(_spec), _runnerFactory, Self, _evaluator, _options.Restore?.Model), "model");
         Context.Watch(_model);
+        PlanCheckpoints();
         for (int id = 0; id < _groupOfAgent.Length; id++)
         {
             int group = _groupOfAgent[id];
             var state = new AgentState(_spec.Seed, id, group);
-            var agent = Context.ActorOf(TaskAgent.Props(state, _spec.Groups[group], _model, _spec.Credits), $"agent-{id}");
+            RestoreAgent(state);
+            var agent = Context.ActorOf(TaskAgent.Props(state, _spec.Groups[group], _model, _spec.Credits, _options.MaxRejectionsInARow), $"agent-{id}");
             Context.Watch(agent);
             _agents.Add(agent);
         }
+        RestoreTallies();
     }
 
     /// <inheritdoc />
@@ -108,7 +114,7 @@ public sealed class PopulationSupervisor : ReceiveActor, IWithTimers
         {
             _asker = Sender;
             Become(Running);
-            EnterPhase(0);
+            if (!ContinueFromCheckpoint()) EnterPhase(0);
         });
         Receive<Terminated>(t => _log.Warning("{0} stopped before the run started", t.ActorRef.Path.Name));
     }
@@ -122,10 +128,11 @@ public sealed class PopulationSupervisor : ReceiveActor, IWithTimers
             _observer?.Tell(completed);
             if (_tasksDone < _spec.Phases[_phase].UntilTask) return;
             if (_phase + 1 < _spec.Phases.Count) EnterPhase(_phase + 1);
-            else Finish();
+            else FinishAfterFinalCheckpoint();
         });
         Receive<Evaluation>(Record);
         Receive<Terminated>(t => Fail($"{t.ActorRef.Path.Name} stopped during the run"));
+        ReceiveCheckpointMessages();
     }
 
     private void Collecting()
@@ -139,6 +146,7 @@ public sealed class PopulationSupervisor : ReceiveActor, IWithTimers
         Receive<Evaluation>(Record);
         Receive<StatsTimedOut>(_ => Fail($"only {_agentStats.Count} of {_agents.Count} agents reported their stats within {StatsTimeout.TotalSeconds} s"));
         Receive<Terminated>(t => Fail($"{t.ActorRef.Path.Name} stopped while the run was finishing"));
+        ReceiveWhileFinishing();
     }
 
     private void Done()
@@ -155,7 +163,12 @@ public sealed class PopulationSupervisor : ReceiveActor, IWithTimers
         var next = phase.ActiveGroups.ToHashSet();
         _phase = index;
         ForAgents(g => previous.Contains(g) && !next.Contains(g), Deactivate.Instance);
-        var activeIds = Enumerable.Range(0, _agents.Count).Where(id => next.Contains(_groupOfAgent[id])).ToArray();
+        var activeIds = Enumerable.Range(0, _agents.Count).Where(id => next.Contains(_groupOfAgent[id]) && !_stopped.Contains(id)).ToArray();
+        if (activeIds.Length == 0)
+        {
+            EndBecauseNoAgentIsLeft();
+            return;
+        }
         _model.Tell(new SetActive(activeIds, phase.UntilTask));
         ForAgents(g => next.Contains(g) && !previous.Contains(g), Activate.Instance);
         _log.Info("Phase {0}: tasks {1}..{2}, active groups {3}", index, phase.FromTask, phase.UntilTask - 1,
@@ -179,8 +192,13 @@ public sealed class PopulationSupervisor : ReceiveActor, IWithTimers
         var agents = _agentStats.Values.ToArray();
         var groups = _spec.Groups.Select((g, i) => new GroupTally(i, g.Name, _tasks[i], _applied[i], _steps[i], _rejections[i])).ToArray();
         var result = new RunCompleted(_tasks.Sum(), _applied.Sum(), _steps.Sum(), _rejections.Sum(), _restarts,
-            _restarts - agents.Sum(a => a.Restarts), groups, agents, _evaluations.ToArray());
+            _restarts - agents.Sum(a => a.Restarts), groups, agents, _evaluations.ToArray())
+        {
+            StoppedAgents = _stopped.Order().ToArray(),
+            Interrupted = _interrupting && _tasksDone < _spec.BudgetTasks,
+        };
         _asker?.Tell(result);
+        _interruptAsker?.Tell(result);
         _observer?.Tell(result);
         Become(Done);
         foreach (var agent in _agents)

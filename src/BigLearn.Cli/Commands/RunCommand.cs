@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace BigLearn.Cli.Commands;
 
 /// <summary><c>biglearn run CONFIG [--set key=value ...] [--seeds 888,5079,...] [--out DIR]</c>: a population experiment.</summary>
-internal static class RunCommand
+internal static partial class RunCommand
 {
     public static Command Create(CliConsole console)
     {
@@ -53,21 +53,18 @@ internal static class RunCommand
         console.Output.WriteLine($"run {settings.Experiment}: {spec.BudgetTasks} tasks, {spec.AgentCount} agents in {spec.Groups.Count} group(s), " +
             $"{spec.Mode.ToString().ToLowerInvariant()}, {seedText}");
 
+        using var signals = InterruptSignals.Listen(cancellationToken);
         if (seeds is null)
         {
             var run = WithProgress(console, [$"seed {spec.Seed}"], spec.BudgetTasks,
-                progress => ExperimentRun.Run(settings, folder, progress[0], console.Error, cancellationToken));
-            console.Output.WriteLine($"wrote {run.Files.Count} files to {run.Folder}");
-            console.Output.WriteLine($"  report: {Path.Combine(run.Folder, "report.md")}");
-            PrintTable(console, [SweepRow.Of(run.Outcome, ".")], run.Outcome.WallSeconds);
-            foreach (var sentence in ExperimentReport.Sentences(run.Outcome)) console.Output.WriteLine(sentence);
-            return 0;
+                progress => ExperimentRun.Run(settings, folder, progress[0], console.Error, signals.Token));
+            return Report(console, run, signals);
         }
 
         // Every seed's configuration is validated (by the sweep) before the first one runs.
         var sweep = WithProgress(console, seeds.Select(s => $"seed {s}").ToArray(), spec.BudgetTasks,
             progress => ExperimentSweep.Run(seed => ExperimentConfig.Load(configPath, [.. sets, $"seed={seed}"]), seeds, folder,
-                i => progress[i], console.Error, cancellationToken));
+                i => progress[i], console.Error, signals.Token));
         console.Output.WriteLine($"wrote {sweep.Runs.Count} runs, sweep.json and sweep.md to {sweep.Folder}");
         PrintTable(console, sweep.Rows, sweep.Runs.Sum(r => r.Outcome.WallSeconds));
         return 0;
@@ -86,7 +83,7 @@ internal static class RunCommand
     }
 
     // A live bar per run in a terminal (tasks done, latest modes covered and reverse KL); plain lines at every tenth otherwise.
-    private static T WithProgress<T>(CliConsole console, string[] runs, long budget, Func<IReadOnlyList<IProgress<RunProgress>>, T> work)
+    internal static T WithProgress<T>(CliConsole console, string[] runs, long budget, Func<IReadOnlyList<IProgress<RunProgress>>, T> work)
     {
         if (!console.Interactive)
             return work(runs.Select(r => (IProgress<RunProgress>)new PlainLines(console.Output, r)).ToArray());
@@ -136,6 +133,7 @@ internal static class RunCommand
         public void Report(RunProgress value)
         {
             if (!task.IsStarted) task.StartTask();
+            task.MaxValue = Math.Max(1, value.Budget);
             task.Value = value.TasksDone;
             task.Description = $"{name}: {value.TasksDone}/{value.Budget} tasks{Markup.Escape(Latest(value))}";
         }

@@ -241,7 +241,22 @@ public sealed partial class ConfigSource
         var text = new StringBuilder();
         text.AppendLine($"# Resolved configuration: {Path.GetFileName(origin)}");
         foreach (var set in sets) text.AppendLine($"#   --set {set}");
-        text.Append(config.Root.ToString());
+        // One dotted key per line, strings quoted where HOCON needs it, so that the file parses back to the same settings
+        // (Akka's own rendering leaves values such as haar(marginal(k=1)) unquoted, which it cannot read again).
+        foreach (var key in LeafKeys(config.Root, prefix: null))
+        {
+            var value = config.GetValue(key);
+            var rendered = value.IsArray()
+                ? "[" + string.Join(", ", value.GetArray().Select(item => RenderScalar(item.GetString() ?? ""))) + "]"
+                : RenderScalar(value.GetString() ?? "");
+            text.Append(key).Append(" : ").Append(rendered).Append('\n');
+        }
         return text.ToString();
     }
+
+    private static string RenderScalar(string text) =>
+        PlainScalar().IsMatch(text) ? text : System.Text.Json.JsonSerializer.Serialize(text);
+
+    [GeneratedRegex(@"^[A-Za-z0-9_+-][A-Za-z0-9._+-]*$")]
+    private static partial Regex PlainScalar();
 }

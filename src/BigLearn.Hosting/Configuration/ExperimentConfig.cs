@@ -64,6 +64,7 @@ public sealed partial record ExperimentConfig(
         "target.dim", "target.size", "target.spacing", "target.variance",
         "evaluation.every", "evaluation.samples", "evaluation.seed",
         .. LedgerSection.Keys,
+        "checkpoint.every", "checkpoint.keep", "agents.max-rejections",
     ];
 
     /// <summary>When the model measures per-agent contributions (the <c>ledger.*</c> keys); null when <c>ledger.every = 0</c>.</summary>
@@ -110,7 +111,7 @@ public sealed partial record ExperimentConfig(
             source.GetDouble("model.init-mean", -5, -1e6, 1e6),
             source.GetDouble("model.init-spread", 0.1, 0, 1e6));
         var evaluation = new EvaluationSection(
-            source.GetLong("evaluation.every", Math.Max(1, budget / 20), 1, long.MaxValue),
+            source.GetLong("evaluation.every", Math.Max(1, budget / 20), 1, budget),
             source.GetInt("evaluation.samples", 10_000, 10, 10_000_000),
             source.GetLong("evaluation.seed", seed, 0, long.MaxValue));
 
@@ -134,7 +135,13 @@ public sealed partial record ExperimentConfig(
         {
             throw new ConfigException($"{source.Origin}: {e.Message}", e);
         }
-        return new ExperimentConfig(experiment, population, model, target, evaluation, device, threads, timeout, logLevel, masks, source) { Ledger = ledger };
+        CheckWindows(source, population);
+        return new ExperimentConfig(experiment, population, model, target, evaluation, device, threads, timeout, logLevel, masks, source)
+        {
+            Ledger = ledger,
+            Checkpoint = ParseCheckpoint(source, budget),
+            MaxRejectionsInARow = source.GetInt("agents.max-rejections", DefaultMaxRejections, 0, 1_000_000),
+        };
     }
 
     private static (GroupSpec Group, string Masks) ParseGroup(ConfigSource source, string name, int dim)

@@ -16,20 +16,24 @@ namespace BigLearn.Hosting.Running;
 /// <param name="Folder">The committed run folder.</param>
 /// <param name="Files">Files written, relative to the folder.</param>
 /// <param name="Outcome">Everything the run produced.</param>
-public sealed record ExperimentRunOutput(string Folder, IReadOnlyList<string> Files, ExperimentOutcome Outcome);
+public sealed record ExperimentRunOutput(string Folder, IReadOnlyList<string> Files, ExperimentOutcome Outcome)
+{
+    /// <summary>True when the run was interrupted before its budget (it can be resumed from its last checkpoint).</summary>
+    public bool Interrupted { get; init; }
+}
 
 /// <summary>
 /// Runs one <c>kind = population</c> experiment end to end through the actors: an actor system with the model's pinned
 /// dispatcher and Serilog logging, a <see cref="PopulationSupervisor"/> whose model builds its <c>GmmTrainer</c> on its own
-/// thread, an observer for progress and timings, and the run folder (DESIGN.md §6) written through a
-/// <see cref="StagedFolder"/> so that a failed run leaves nothing behind.
+/// thread, an observer for progress and timings, and the run folder (DESIGN.md §6), which is a <see cref="RunFolder"/>:
+/// there from the start with its config and checkpoints (so the run can be resumed), its outputs published file by file.
 /// </summary>
 /// <remarks>
 /// The actor system is made with <c>ActorSystem.Create</c> and a <see cref="BootstrapSetup"/>, not Akka.Hosting: a run is
 /// a short batch job (one system per run, a sweep makes one per seed) with no DI container or generic host to attach to,
 /// and Akka.Hosting would add Microsoft.Extensions.Hosting for the same HOCON. Cluster mode is where Akka.Hosting pays.
 /// </remarks>
-public static class ExperimentRun
+public static partial class ExperimentRun
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(2);
 
@@ -38,15 +42,26 @@ public static class ExperimentRun
     /// <param name="folder">The run folder to create.</param>
     /// <param name="progress">Progress of the run (reported from the observer's thread).</param>
     /// <param name="consoleLog">Where warnings go (stderr when null).</param>
-    /// <param name="cancellationToken">Stops the run; nothing is written then.</param>
+    /// <param name="cancellationToken">
+    /// Interrupts the run through Akka's CoordinatedShutdown: the run stops at the next quiescent point with a final
+    /// checkpoint, the outputs of the tasks done so far are written, and the result says <c>Interrupted</c>.
+    /// </param>
     public static ExperimentRunOutput Run(ExperimentConfig config, string folder, IProgress<RunProgress>? progress = null,
         TextWriter? consoleLog = null, CancellationToken cancellationToken = default)
     {
-        using var staged = StagedFolder.Create(folder);
-        var output = RunInto(config, staged.StagingPath, progress, consoleLog, cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
-        staged.Commit();
-        return output with { Folder = staged.FinalPath };
+        var device = GmmRunFactory.ConfigureTorch(config); // a configuration mistake is found before the folder exists
+        var run = RunFolder.Create(folder);
+        try
+        {
+            run.PublishText("config.conf", config.Source.ResolvedText);
+            return Continue(config, config.Source.ResolvedText, device, run, null, progress, consoleLog, cancellationToken);
+        }
+        catch
+        {
+            // Keep what can be resumed; a run that failed before its first checkpoint leaves nothing behind.
+            if (Checkpoints.CheckpointStore.List(run.Path).Count == 0) run.Delete();
+            throw;
+        }
     }
 
     /// <summary>Runs <paramref name="config"/> and writes every output into the existing folder <paramref name="folder"/> (no staging).</summary>
@@ -56,37 +71,40 @@ public static class ExperimentRun
         var device = GmmRunFactory.ConfigureTorch(config);
         ExperimentOutcome outcome;
         using (RunLogging.Start(Path.Combine(folder, "log.jsonl"), config.FileLogLevel, consoleLog))
-            outcome = Execute(config, device, progress, cancellationToken);
+            outcome = Execute(config, device, new RunContext(folder, config.Source.ResolvedText, config.Source.Origin, null), progress, cancellationToken).Outcome;
         var files = new List<string> { "log.jsonl" };
         files.InsertRange(0, ExperimentRunWriter.Write(outcome, folder, config.Source.ResolvedText));
         return new ExperimentRunOutput(folder, files, outcome);
     }
 
-    private static ExperimentOutcome Execute(ExperimentConfig config, TorchSharp.torch.Device device, IProgress<RunProgress>? progress,
-        CancellationToken cancellationToken)
+    private static (ExperimentOutcome Outcome, bool Interrupted) Execute(ExperimentConfig config, TorchSharp.torch.Device device, RunContext context,
+        IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
         var spec = config.Population;
-        var akka = RunLogging.AkkaConfig(config.FileLogLevel).WithFallback(ModelActor.DispatcherConfig);
+        var akka = RunLogging.AkkaConfig(config.FileLogLevel).WithFallback(ShutdownConfig).WithFallback(ModelActor.DispatcherConfig);
         var system = ActorSystem.Create("biglearn", BootstrapSetup.Create().WithConfig(akka));
         try
         {
             var clock = Stopwatch.StartNew();
             var groupNames = spec.Groups.Select(g => g.Name).ToArray();
+            var saved = context.Restore?.State;
+            var sink = new CheckpointSink(config, context, clock);
             var ledger = config.Ledger is { } schedule ? new LedgerFeed(spec, schedule) : null;
-            var observer = system.ActorOf(RunObserver.Props(spec.BudgetTasks, groupNames, clock, progress, ledger), "observer");
+            var observer = system.ActorOf(RunObserver.Props(spec.BudgetTasks, groupNames, clock, progress, ledger, sink.Write, ObserverStartOf(saved)), "observer");
+            var options = new Actors.Checkpoints.PopulationOptions(true, config.Checkpoint.Every, config.MaxRejectionsInARow, saved?.Population);
             var supervisor = system.ActorOf(PopulationSupervisor.Props(spec, GmmRunFactory.RunnerFactory(config, device),
-                GmmRunFactory.Evaluator(config), observer), "population");
+                GmmRunFactory.Evaluator(config), observer, options), "population");
             // The model exists once the supervisor has started; its first evaluation is the starting point of the curves.
             supervisor.Ask<ActorIdentity>(new Identify(null), AskTimeout, cancellationToken).GetAwaiter().GetResult();
             var model = system.ActorSelection(supervisor.Path / "model");
-            var initial = model.Ask<Evaluation>(Evaluate.Instance, AskTimeout, cancellationToken).GetAwaiter().GetResult();
-            double initialSeconds = clock.Elapsed.TotalSeconds;
-            progress?.Report(new RunProgress(0, spec.BudgetTasks, (int)initial.Values[GmmRunFactory.ModesCovered], initial.Values[GmmRunFactory.ReverseKl]));
+            var initialPoint = saved?.Initial ?? InitialPoint(model, clock, cancellationToken);
+            sink.Initial = initialPoint;
+            progress?.Report(new RunProgress(saved?.TasksDone ?? 0, spec.BudgetTasks, initialPoint.ModesCovered, initialPoint.ReverseKl));
 
             RunCompleted result;
             try
             {
-                result = supervisor.Ask<RunCompleted>(StartRun.Instance, config.Timeout, cancellationToken).GetAwaiter().GetResult();
+                result = RunUntilDoneOrInterrupted(system, supervisor, config.Timeout, cancellationToken);
             }
             catch (AskTimeoutException e)
             {
@@ -95,16 +113,22 @@ public static class ExperimentRun
             }
             var evaluations = result.Evaluations.ToList();
             if (evaluations.Count == 0 || evaluations[^1].TasksRun != result.TotalTasks)
-                evaluations.Add(model.Ask<Evaluation>(Evaluate.Instance, AskTimeout, cancellationToken).GetAwaiter().GetResult());
-            double wallSeconds = clock.Elapsed.TotalSeconds;
-            var record = observer.Ask<RunObserver.ObserverRecord>(RunObserver.AwaitRecord.Instance, AskTimeout, cancellationToken).GetAwaiter().GetResult();
+                evaluations.Add(model.Ask<Evaluation>(Evaluate.Instance, AskTimeout).GetAwaiter().GetResult());
+            double wallSeconds = (saved?.WallSeconds ?? 0) + clock.Elapsed.TotalSeconds;
+            var record = observer.Ask<RunObserver.ObserverRecord>(RunObserver.AwaitRecord.Instance, AskTimeout).GetAwaiter().GetResult();
 
-            var points = new List<EvaluationPoint> { Point(initial, initialSeconds) };
+            var points = new List<EvaluationPoint> { initialPoint };
             points.AddRange(evaluations.Select(e => Point(e, record.EvaluationSeconds.GetValueOrDefault(e.TasksRun, wallSeconds))));
-            return Outcome(config, result, record.RejectedSteps, points, wallSeconds) with { Contributions = record.Contributions };
+            var outcome = Outcome(config, result, record.RejectedSteps, points, wallSeconds) with
+            {
+                Contributions = record.Contributions,
+                StoppedAgents = result.StoppedAgents,
+            };
+            return (outcome, result.Interrupted);
         }
         finally
         {
+            ResultsGathered(system);
             system.Terminate().Wait(AskTimeout);
         }
     }

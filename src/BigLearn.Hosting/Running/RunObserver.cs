@@ -26,7 +26,7 @@ public sealed record RunProgress(long TasksDone, long Budget, int? ModesCovered,
 /// progress and logs with <c>AgentId</c>, <c>Group</c> and <c>Step</c> as structured properties (every task at debug,
 /// rejections and evaluations at information).
 /// </summary>
-internal sealed class RunObserver : ReceiveActor
+internal sealed partial class RunObserver : ReceiveActor
 {
     /// <summary>Asks for the <see cref="ObserverRecord"/>; answered once the run's <see cref="RunCompleted"/> has arrived.</summary>
     public sealed class AwaitRecord
@@ -46,8 +46,11 @@ internal sealed class RunObserver : ReceiveActor
 
     private readonly LedgerFeed? _ledger;
 
-    public RunObserver(long budget, string[] groupNames, Stopwatch clock, IProgress<RunProgress>? progress, LedgerFeed? ledger = null)
+    public RunObserver(long budget, string[] groupNames, Stopwatch clock, IProgress<RunProgress>? progress, LedgerFeed? ledger = null,
+        Action<Actors.Checkpoints.CheckpointProtocol.CheckpointTaken, ObserverRecord>? onCheckpoint = null, ObserverStart? start = null)
     {
+        _secondsOffset = start?.SecondsOffset ?? 0;
+        if (start is not null) ContinueFrom(start);
         int? modes = null;
         double? reverseKl = null;
         _ledger = ledger;
@@ -67,7 +70,7 @@ internal sealed class RunObserver : ReceiveActor
         });
         Receive<Evaluation>(e =>
         {
-            _evaluationSeconds[e.TasksRun] = clock.Elapsed.TotalSeconds;
+            _evaluationSeconds[e.TasksRun] = _secondsOffset + clock.Elapsed.TotalSeconds;
             if (e.Values.TryGetValue(GmmRunFactory.ModesCovered, out var m)) modes = (int)m;
             if (e.Values.TryGetValue(GmmRunFactory.ReverseKl, out var kl)) reverseKl = kl;
             _log.Info("Evaluation at {Step} tasks: {ModesCovered} modes covered, reverse KL {ReverseKl}, forward KL {ForwardKl}",
@@ -82,6 +85,7 @@ internal sealed class RunObserver : ReceiveActor
             foreach (var waiting in _waiting) waiting.Tell(Record());
             _waiting.Clear();
         });
+        ReceiveCheckpoints(onCheckpoint);
         Receive<AwaitRecord>(_ =>
         {
             if (_completed) Sender.Tell(Record());
@@ -89,8 +93,9 @@ internal sealed class RunObserver : ReceiveActor
         });
     }
 
-    public static Props Props(long budget, string[] groupNames, Stopwatch clock, IProgress<RunProgress>? progress, LedgerFeed? ledger = null) =>
-        Akka.Actor.Props.Create(() => new RunObserver(budget, groupNames, clock, progress, ledger));
+    public static Props Props(long budget, string[] groupNames, Stopwatch clock, IProgress<RunProgress>? progress, LedgerFeed? ledger = null,
+        Action<Actors.Checkpoints.CheckpointProtocol.CheckpointTaken, ObserverRecord>? onCheckpoint = null, ObserverStart? start = null) =>
+        Akka.Actor.Props.Create(() => new RunObserver(budget, groupNames, clock, progress, ledger, onCheckpoint, start));
 
     private ObserverRecord Record() => new(_rejectedSteps, new Dictionary<long, double>(_evaluationSeconds), _ledger?.Ledger.Snapshot());
 }

@@ -74,4 +74,7 @@ public sealed record ExperimentOutcome(
 
     /// <summary>The last evaluation point (the model at the end of the run).</summary>
     public EvaluationPoint Final => Evaluations[^1];
+
+    /// <summary>Agents stopped for repeated rejections (ids, ascending).</summary>
+    public IReadOnlyList<int> StoppedAgents { get; init; } = [];
 }

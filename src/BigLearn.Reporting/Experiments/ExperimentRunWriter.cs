@@ -84,6 +84,9 @@ public static class ExperimentRunWriter
             json.WriteNumber("rejected_steps", outcome.RejectedSteps);
             json.WriteNumber("agent_restarts", outcome.AgentRestarts);
             json.WriteNumber("model_restarts", outcome.ModelRestarts);
+            json.WriteStartArray("stopped_agents");
+            foreach (int id in outcome.StoppedAgents) json.WriteNumberValue(id);
+            json.WriteEndArray();
             json.WriteNumber("modes_covered", final.ModesCovered);
             json.WriteNumber("modes_total", final.ModesTotal);
             WriteFinite(json, "high_quality_fraction", final.HighQualityFraction);

@@ -1,0 +1,77 @@
+using Akka.Actor;
+using Akka.Event;
+using BigLearn.Actors.Checkpoints;
+using BigLearn.Core.Training;
+using static BigLearn.Actors.Checkpoints.CheckpointProtocol;
+
+namespace BigLearn.Actors.Model;
+
+/// <remarks>
+/// Checkpoints and recovery. The model pauses at a quiescent point (see <see cref="ModelState.CheckpointDue"/>), sends its
+/// state (with the runner's θ and optimiser) to the supervisor in <see cref="CheckpointPoint"/> and picks nothing until
+/// <see cref="ResumeAfterCheckpoint"/>, so the agents' states the supervisor collects meanwhile belong to the same instant.
+/// After every task that returned, the runner's state is kept in memory (a few hundred numbers); a runner rebuilt after a
+/// crash, or for a resumed run, starts from it.
+/// </remarks>
+public sealed partial class ModelActor
+{
+    private void ReceiveCheckpointMessages()
+    {
+        Receive<CheckpointPlan>(plan =>
+        {
+            _state.CheckpointEvery = plan.Every;
+            QueuePick();
+        });
+        Receive<CheckpointNow>(now =>
+        {
+            if (now.Final) _state.FinalCheckpointRequested = true;
+            else _state.CheckpointRequested = true;
+            QueuePick();
+        });
+        Receive<ResumeAfterCheckpoint>(_ =>
+        {
+            _state.Holding = false;
+            QueuePick();
+        });
+        Receive<RestorePending>(restore =>
+        {
+            string? refusal = _state.AcceptRestored(restore.Pending, Sender);
+            if (refusal is not null)
+            {
+                _log.Warning("A saved proposal of agent {0} could not be restored: {1}", restore.Pending.Proposal.AgentId, refusal);
+                Sender.Tell(new Agents.TaskAgentProtocol.ProposalRefused(restore.Pending.Proposal.ProposalId, refusal));
+            }
+            QueuePick();
+        });
+    }
+
+    private bool PauseForCheckpointIfDue()
+    {
+        if (!_state.CheckpointDue) return false;
+        _supervisor.Tell(new CheckpointPoint(_state.TakeCheckpoint(CurrentRunnerState())));
+        return true;
+    }
+
+    private RunnerState? CurrentRunnerState() => _runner is IRestorableRunner restorable ? restorable.CaptureState() : _state.LastGood;
+
+    private void RememberGoodState()
+    {
+        if (_runner is IRestorableRunner restorable) _state.LastGood = restorable.CaptureState();
+    }
+
+    private void RestoreLastGood()
+    {
+        if (_state.LastGood is not { } good || _runner is not IRestorableRunner restorable) return;
+        restorable.RestoreState(good);
+    }
+
+    /// <inheritdoc />
+    protected override void PostRestart(Exception reason)
+    {
+        base.PostRestart(reason); // calls PreStart, which rebuilds the runner from the last good state
+        _log.Warning("Model restarted from its last good state (version {0}, after {1} tasks)", RunnerVersion(), _state.TasksRun);
+    }
+
+    private void LogFailure(Exception reason) => _log.Error(reason, "Model failed{0}: {1}: {2}; restarting it from its last good state",
+        _state.Running is { } running ? $" on task {_state.TasksRun + 1} of agent {running.Proposal.AgentId}" : "", reason.GetType().Name, reason.Message);
+}

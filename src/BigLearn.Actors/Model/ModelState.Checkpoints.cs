@@ -1,0 +1,97 @@
+using Akka.Actor;
+using BigLearn.Actors.Checkpoints;
+using BigLearn.Actors.Population;
+using BigLearn.Core.Training;
+
+namespace BigLearn.Actors.Model;
+
+public sealed partial class ModelState
+{
+    /// <summary>A state continuing from <paramref name="snapshot"/>: counters, stream, active set, runner; the pending proposals come back through <see cref="AcceptRestored"/>.</summary>
+    internal ModelState(ModelSettings settings, ModelSnapshot snapshot) : this(settings)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        TasksRun = snapshot.TasksRun;
+        AppliedTasks = snapshot.AppliedTasks;
+        Rejections = snapshot.Rejections;
+        Refusals = snapshot.Refusals;
+        Withdrawals = snapshot.Withdrawals;
+        Restarts = snapshot.Restarts;
+        RunUntil = snapshot.RunUntil;
+        _arrivals = snapshot.Arrivals;
+        Rng.Restore(snapshot.Rng);
+        foreach (int id in snapshot.ActiveAgents)
+        {
+            _agents[id] = new AgentSlot { Active = true };
+            _activeAgents++;
+        }
+        LastGood = snapshot.Runner;
+        LastCheckpointAt = snapshot.TasksRun;
+    }
+
+    /// <summary>Periodic checkpoints: whenever the task count reaches a multiple of this (0: none).</summary>
+    internal long CheckpointEvery { get; set; }
+
+    /// <summary>The task count of the latest checkpoint (so that one point is not taken twice).</summary>
+    internal long LastCheckpointAt { get; set; }
+
+    /// <summary>A checkpoint was asked for (interrupt) and not yet taken.</summary>
+    internal bool CheckpointRequested { get; set; }
+
+    /// <summary>The checkpoint at the end of the budget was asked for and not yet taken.</summary>
+    internal bool FinalCheckpointRequested { get; set; }
+
+    /// <summary>Paused at a checkpoint until the supervisor says go on.</summary>
+    internal bool Holding { get; set; }
+
+    /// <summary>The runner's state after the latest task that returned (or the checkpoint's): what a rebuilt runner starts from.</summary>
+    internal RunnerState? LastGood { get; set; }
+
+    /// <summary>
+    /// Every active agent has all its credits pending here (always true in free mode): in lockstep nothing can change
+    /// until the model picks, which is what makes this point the same whatever the thread timing.
+    /// </summary>
+    private bool PoolComplete => Settings.Mode == SchedulingMode.Free || _fullAgents == _activeAgents;
+
+    /// <summary>
+    /// Whether to pause for a checkpoint now: at a quiescent point inside a phase (never at its end, where the supervisor is
+    /// switching phases), at a multiple of <see cref="CheckpointEvery"/> not yet saved or when asked; or at the end of the
+    /// budget when the final one was asked for.
+    /// </summary>
+    internal bool CheckpointDue
+    {
+        get
+        {
+            if (Holding || !PoolComplete) return false;
+            if (FinalCheckpointRequested) return TasksRun >= RunUntil;
+            if (TasksRun >= RunUntil || _live == 0) return false;
+            return CheckpointRequested || (CheckpointEvery > 0 && TasksRun % CheckpointEvery == 0 && TasksRun != LastCheckpointAt);
+        }
+    }
+
+    /// <summary>Pauses and returns the state (the caller adds nothing: the runner's state is <paramref name="runner"/>).</summary>
+    internal ModelSnapshot TakeCheckpoint(RunnerState? runner)
+    {
+        Holding = true;
+        CheckpointRequested = false;
+        FinalCheckpointRequested = false;
+        LastCheckpointAt = TasksRun;
+        var pending = _queues.SelectMany(queue => queue).Select(p => new PendingSnapshot(p.Proposal, p.Age, p.Arrival)).ToArray();
+        var active = _agents.Where(a => a.Value.Active).Select(a => a.Key).Order().ToArray();
+        return new ModelSnapshot(TasksRun, AppliedTasks, Rejections, Refusals, Withdrawals, Restarts, RunUntil, _arrivals, Rng.State,
+            active, pending, runner);
+    }
+
+    /// <summary>Puts a saved proposal back with its age (no refusal counted: it was accepted before the checkpoint).</summary>
+    internal string? AcceptRestored(PendingSnapshot saved, IActorRef agent)
+    {
+        string? reason = Check(saved.Proposal, out var slot, out var task);
+        if (reason is not null) return reason;
+        var pending = new PendingProposal(saved.Age, saved.Arrival, agent, saved.Proposal, task!);
+        slot!.Pending.Add(pending);
+        if (slot.Pending.Count == Settings.Credits) _fullAgents++;
+        _queues[saved.Proposal.Group].Add(pending);
+        _live++;
+        return null;
+    }
+}

@@ -1,0 +1,31 @@
+using System.CommandLine;
+using BigLearn.Hosting.Running;
+using BigLearn.Reporting.Experiments;
+
+namespace BigLearn.Cli.Commands;
+
+/// <summary><c>biglearn resume RUN_DIR</c>: continues an interrupted or killed population run to its budget.</summary>
+internal static class ResumeCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var folder = new Argument<string>("RUN_DIR") { Description = "A run folder written by biglearn run that has not reached its budget" };
+        var command = new Command("resume",
+            "Continue a population run from its newest intact checkpoint to its budget and write its outputs (a damaged checkpoint " +
+            "is skipped for the previous one)")
+        {
+            folder,
+        };
+        command.SetAction((parsed, cancellationToken) => Task.FromResult(Resume(console, parsed.GetValue(folder)!, cancellationToken)));
+        return command;
+    }
+
+    private static int Resume(CliConsole console, string folder, CancellationToken cancellationToken)
+    {
+        using var signals = InterruptSignals.Listen(cancellationToken);
+        console.Output.WriteLine($"resume {folder}");
+        var run = RunCommand.WithProgress(console, ["resume"], 0,
+            progress => ExperimentRun.Resume(folder, progress[0], console.Error, line => console.Error.WriteLine($"biglearn: warning: {line}"), signals.Token));
+        return RunCommand.Report(console, run, signals);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Akka;
+using Akka.Actor;
+using Akka.Configuration;
+using BigLearn.Hosting.Checkpoints;
+using BigLearn.Hosting.Configuration;
+using BigLearn.Reporting.Experiments;
+using static BigLearn.Actors.Checkpoints.CheckpointProtocol;
+using static BigLearn.Actors.Model.ModelProtocol;
+using static BigLearn.Actors.Population.PopulationProtocol;
+
+namespace BigLearn.Hosting.Running;
+
+/// <summary>Where a run writes and what it continues from.</summary>
+/// <param name="Folder">The run folder.</param>
+/// <param name="ConfigText">The resolved configuration (saved in every checkpoint).</param>
+/// <param name="ConfigOrigin">The config file's name as the user gave it.</param>
+/// <param name="Restore">The checkpoint to continue from, or null for a fresh run.</param>
+internal sealed record RunContext(string Folder, string ConfigText, string ConfigOrigin, LoadedCheckpoint? Restore);
+
+public static partial class ExperimentRun
+{
+    private static readonly TimeSpan InterruptTimeout = TimeSpan.FromMinutes(2);
+    private static readonly ConditionalWeakTable<ActorSystem, TaskCompletionSource> Gathered = new();
+
+    // Signals are handled by the host (the CLI turns SIGINT/SIGTERM into the cancellation token), not by Akka's own CLR
+    // hook; the phase that takes the final checkpoint gets time for the task in progress, an evaluation and the writing.
+    private static Config ShutdownConfig => ConfigurationFactory.ParseString("""
+        akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+        akka.coordinated-shutdown.phases.before-service-unbind.timeout = 150 s
+        """);
+
+    /// <summary>
+    /// Continues the run in <paramref name="folder"/> from its newest intact checkpoint to its budget, then writes its outputs
+    /// as <see cref="Run"/> would have (in lockstep the same <c>summary.json</c> apart from timings as an uninterrupted run).
+    /// </summary>
+    /// <param name="folder">A run folder written by <see cref="Run"/> that has not reached its budget.</param>
+    /// <param name="progress">Progress of the run.</param>
+    /// <param name="consoleLog">Where warnings go (stderr when null).</param>
+    /// <param name="warn">Told (one line each) about every damaged checkpoint that was skipped.</param>
+    /// <param name="cancellationToken">Interrupts the run again (a new final checkpoint is written).</param>
+    /// <exception cref="RunFolderException">Not a run folder, already complete, or no intact checkpoint.</exception>
+    public static ExperimentRunOutput Resume(string folder, IProgress<RunProgress>? progress = null, TextWriter? consoleLog = null,
+        Action<string>? warn = null, CancellationToken cancellationToken = default)
+    {
+        if (File.Exists(folder) || !Directory.Exists(folder)) throw new RunFolderException($"{folder}: no such run folder");
+        var run = RunFolder.Open(folder);
+        if (!File.Exists(Path.Combine(run.Path, "config.conf")) || !Directory.Exists(Path.Combine(run.Path, CheckpointStore.FolderName)))
+            throw new RunFolderException($"{folder}: not a run folder (expected config.conf and {CheckpointStore.FolderName}/ written by biglearn run)");
+        if (!run.Incomplete) throw new RunFolderException($"{folder}: the run is already complete (no {RunFolder.IncompleteMarker} marker); nothing to resume");
+        var loaded = CheckpointStore.LoadNewest(run.Path, warn ?? (_ => { }));
+        var config = ExperimentConfig.From(ConfigSource.Parse(loaded.ConfigText, loaded.Manifest.ConfigOrigin));
+        if (config.Population.BudgetTasks != loaded.State.Budget || config.Population.Seed != loaded.State.Seed)
+            throw new RunFolderException($"{loaded.Path}: the saved configuration does not match the saved state (budget or seed differ)");
+        var device = GmmRunFactory.ConfigureTorch(config);
+        return Continue(config, loaded.ConfigText, device, run, loaded, progress, consoleLog, cancellationToken);
+    }
+
+    private static ExperimentRunOutput Continue(ExperimentConfig config, string configText, TorchSharp.torch.Device device, RunFolder run,
+        LoadedCheckpoint? restore, IProgress<RunProgress>? progress, TextWriter? consoleLog, CancellationToken cancellationToken)
+    {
+        (ExperimentOutcome Outcome, bool Interrupted) result;
+        var context = new RunContext(run.Path, configText, restore?.Manifest.ConfigOrigin ?? config.Source.Origin, restore);
+        using (RunLogging.Start(Path.Combine(run.Path, "log.jsonl"), config.FileLogLevel, consoleLog))
+            result = Execute(config, device, context, progress, cancellationToken);
+        var files = run.Publish(scratch => ExperimentRunWriter.Write(result.Outcome, scratch, configText)).ToList();
+        files.Add("log.jsonl");
+        if (!result.Interrupted) run.MarkComplete();
+        return new ExperimentRunOutput(run.Path, files, result.Outcome) { Interrupted = result.Interrupted };
+    }
+
+    private static ObserverStart? ObserverStartOf(RunCheckpoint? saved) =>
+        saved is null ? null : new ObserverStart(saved.TasksDone, saved.RejectedSteps, saved.EvaluationSeconds, saved.WallSeconds);
+
+    private static EvaluationPoint InitialPoint(ActorSelection model, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var initial = model.Ask<Evaluation>(Evaluate.Instance, AskTimeout, cancellationToken).GetAwaiter().GetResult();
+        return Point(initial, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Starts the run and waits for its end. The cancellation token runs Akka's CoordinatedShutdown, whose first phase
+    /// interrupts the population (final checkpoint at the next quiescent point, then the result of the tasks done) and holds
+    /// the actor system until the caller has gathered the results (<see cref="ResultsGathered"/>).
+    /// </summary>
+    private static RunCompleted RunUntilDoneOrInterrupted(ActorSystem system, IActorRef supervisor, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gathered = Gathered.GetValue(system, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var shutdown = CoordinatedShutdown.Get(system);
+        shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "biglearn-final-checkpoint", async () =>
+        {
+            if (!ended.Task.IsCompleted)
+            {
+                try
+                {
+                    await supervisor.Ask<RunCompleted>(new Interrupt("stop requested"), InterruptTimeout);
+                }
+                catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+                {
+                    // The run's own wait reports what went wrong; the shutdown goes on.
+                }
+                await Task.WhenAny(gathered.Task, Task.Delay(InterruptTimeout));
+            }
+            return Done.Instance;
+        });
+        var answer = supervisor.Ask<RunCompleted>(StartRun.Instance, timeout); // sent before any interrupt can be
+        using (cancellationToken.Register(() => shutdown.Run(StopRequested.Instance)))
+        {
+            try
+            {
+                return answer.GetAwaiter().GetResult();
+            }
+            finally
+            {
+                ended.TrySetResult();
+            }
+        }
+    }
+
+    private static void ResultsGathered(ActorSystem system)
+    {
+        if (Gathered.TryGetValue(system, out var gathered)) gathered.TrySetResult();
+    }
+
+    private sealed class StopRequested : CoordinatedShutdown.Reason
+    {
+        public static StopRequested Instance { get; } = new();
+
+        /// <summary>Not used: the shutdown never exits the process (the host sets the exit code).</summary>
+        public override int ExitCode => 130;
+    }
+
+    /// <summary>Writes the bundles the observer hands over (on its thread), with the run-level figures added.</summary>
+    private sealed class CheckpointSink(ExperimentConfig config, RunContext context, Stopwatch clock)
+    {
+        private readonly double _offset = context.Restore?.State.WallSeconds ?? 0;
+
+        /// <summary>The untrained model's evaluation (set before the run starts).</summary>
+        public EvaluationPoint? Initial { get; set; }
+
+        /// <summary>Named extension sections saved with every checkpoint (none yet; a contribution ledger would be one).</summary>
+        public IReadOnlyList<ICheckpointSection> Sections { get; init; } = [];
+
+        public void Write(CheckpointTaken taken, RunObserver.ObserverRecord record)
+        {
+            var spec = config.Population;
+            var state = new RunCheckpoint(RunCheckpoint.CurrentFormat, config.Experiment, spec.Seed, spec.BudgetTasks, taken.Checkpoint,
+                Initial ?? throw new InvalidOperationException("a checkpoint arrived before the initial evaluation"), record.RejectedSteps,
+                new Dictionary<long, double>(record.EvaluationSeconds), _offset + clock.Elapsed.TotalSeconds,
+                Sections.ToDictionary(s => s.Name, s => s.Capture()));
+            var written = CheckpointStore.Write(context.Folder, state, context.ConfigText, context.ConfigOrigin, config.Checkpoint.Keep);
+            Serilog.Log.Information("Checkpoint at {Step} tasks: {Bytes} bytes in {Milliseconds} ms ({Bundle})",
+                state.TasksDone, written.Bytes, Math.Round(written.Seconds * 1000, 1), Path.GetFileName(written.Path));
+        }
+    }
+}
