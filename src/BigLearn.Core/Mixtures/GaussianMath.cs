@@ -79,6 +79,49 @@ public static class GaussianMath
         var posterior = logEvidence - logEvidence.logsumexp(-1, true);                     // […, N, K]
         return new ConditionalMixture(conditionalMeans, scale, posterior);
     }
+
+    /// <summary>
+    /// The same conditionals as <see cref="Conditional"/>, computed from the components' Cholesky factors
+    /// without ever forming a covariance or subtracting one: for y = A·x the task-domain factor is M = A·L_k
+    /// (Σ_y = M Mᵀ); with its rows permuted to [S; T] and the QR decomposition (P M)ᵀ = Q R, F = Rᵀ (diagonal
+    /// made positive) is the Cholesky factor of P Σ_y Pᵀ, and its blocks give everything:
+    /// F_SS = chol(Σ_SS), gain Σ_TS Σ_SS⁻¹ = F_TS F_SS⁻¹, and F_TT = chol(Σ_TT − Σ_TS Σ_SS⁻¹ Σ_ST).
+    /// Householder QR is backward stable, so F_TT stays a valid (finite, positive-diagonal) factor even when
+    /// the subtraction formula cancels to zero or below and Cholesky refuses it.
+    /// Shapes: means […, K, L]; scales […, K, L, L] lower-triangular; transform [L, L] or null (identity).
+    /// </summary>
+    public static ConditionalMixture ConditionalFromScales(Tensor means, Tensor scaleTril, Tensor logWeights, Tensor observedIndex,
+        Tensor targetIndex, Tensor yObserved, Tensor? transform = null)
+    {
+        long l = means.shape[^1], s = observedIndex.shape[0], t = targetIndex.shape[0];
+        if (scaleTril.shape[^1] != l || scaleTril.shape[^2] != l)
+            throw new ArgumentException($"scale matrices are {scaleTril.shape[^2]}×{scaleTril.shape[^1]}, means are {l}-dimensional");
+        if (transform is not null && (transform.dim() != 2 || transform.shape[0] != l || transform.shape[1] != l))
+            throw new ArgumentException($"transform must be {l}×{l}, got [{string.Join(",", transform.shape)}]");
+        if (s < 1 || t < 1 || s + t > l)
+            throw new ArgumentException($"need 1 ≤ |S|, 1 ≤ |T|, |S| + |T| ≤ {l}; got |S| = {s}, |T| = {t}");
+
+        var taskMeans = transform is null ? means : means.matmul(transform.t());
+        var taskScales = transform is null ? scaleTril : transform.matmul(scaleTril);      // M = A L: Σ_y = M Mᵀ
+        var order = cat([observedIndex, targetIndex], 0);
+        var (_, r) = linalg.qr(taskScales.index_select(-2, order).transpose(-1, -2), linalg.QRMode.Reduced);
+        var factor = r.transpose(-1, -2);                                                  // F Fᵀ = P Σ_y Pᵀ
+        // QR fixes R only up to the signs of its rows; F·D with D = sign(diag R) is the Cholesky factor.
+        var signs = where(factor.diagonal(0, -2, -1) < 0, -1.0, 1.0).to(factor.dtype);
+        factor = factor * signs.unsqueeze(-2);
+
+        var scaleSS = factor.narrow(-2, 0, s).narrow(-1, 0, s);
+        var crossTS = factor.narrow(-2, s, t).narrow(-1, 0, s);
+        var scale = factor.narrow(-2, s, t).narrow(-1, s, t);
+
+        var diffS = yObserved.unsqueeze(-2) - taskMeans.index_select(-1, observedIndex).unsqueeze(-3); // […, N, K, s]
+        var whitened = linalg.solve_triangular(scaleSS, diffS.movedim([-3], [-1]), upper: false);      // […, K, s, N]
+        var shift = crossTS.matmul(whitened).movedim([-1], [-3]);                          // […, N, K, t]
+        var conditionalMeans = taskMeans.index_select(-1, targetIndex).unsqueeze(-3) + shift;
+        var logEvidence = LogDensitiesOfDifferences(diffS, scaleSS) + logWeights.unsqueeze(-2);
+        var posterior = logEvidence - logEvidence.logsumexp(-1, true);
+        return new ConditionalMixture(conditionalMeans, scale, posterior);
+    }
 }
 
 /// <summary>

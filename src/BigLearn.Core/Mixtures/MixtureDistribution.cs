@@ -99,6 +99,8 @@ public sealed class MixtureDistribution
     /// <summary>
     /// p(y_T | y_S) of a conditional task for every observed point y_S [N, |S|] (closed form per component,
     /// weights ∝ π_k N(y_S; (Aμ_k)_S, (AΣ_kAᵀ)_SS)). Differentiable in the mixture's tensors.
+    /// Computed from the factors A·L_k by QR (<see cref="GaussianMath.ConditionalFromScales"/>), so no covariance
+    /// is formed and no Cholesky can refuse a conditional covariance that subtraction rounded to ≤ 0.
     /// </summary>
     public ConditionalMixture Conditional(LearningTask task, Tensor yObserved)
     {
@@ -106,9 +108,9 @@ public sealed class MixtureDistribution
         if (task.Kind != TaskKind.Conditional)
             throw new ArgumentException($"{task} observes nothing: use ForTask(task)", nameof(task));
         CheckPoints(yObserved, task.Observed.Length, nameof(yObserved));
-        var (means, covariances) = TaskMoments(task);
-        return GaussianMath.Conditional(means, Symmetrise(covariances), LogWeights,
-            IndexTensor(task.Observed, Means.device), IndexTensor(task.Target, Means.device), yObserved);
+        return GaussianMath.ConditionalFromScales(Means, ScaleTril, LogWeights,
+            IndexTensor(task.Observed, Means.device), IndexTensor(task.Target, Means.device), yObserved,
+            task.Transform?.ToTensor(Means.device, Means.dtype));
     }
 
     /// <summary>
