@@ -77,6 +77,61 @@ public sealed class CheckpointRunTests : IDisposable
         Assert.Equal(whole.Outcome.Final.Parameters, resumed.Outcome.Final.Parameters);
     }
 
+    // Makes a finished run look killed after its last checkpoint: outputs gone, the incomplete marker back.
+    private static void AsIfKilled(string folder)
+    {
+        foreach (var file in Directory.GetFiles(folder).Where(path => Path.GetFileName(path) is not ("config.conf" or "log.jsonl"))) File.Delete(file);
+        File.WriteAllText(Path.Combine(folder, RunFolder.IncompleteMarker), "");
+    }
+
+    [Fact]
+    public void Every_checkpoint_holds_the_ledger_at_its_task_count_and_a_sampled_ledger_resumes_to_the_uninterrupted_contributions()
+    {
+        var folder = Path.Combine(_folder, "sampled");
+        var whole = ExperimentRun.Run(Smoke("ledger.every=4", "ledger.audit-every=7", "checkpoint.every=10", "checkpoint.keep=10"), folder,
+            consoleLog: TextWriter.Null);
+        var expected = new[] { "summary.json", "contributions.json", "agents.csv", "groups.csv" }
+            .Select(f => f == "summary.json" ? WithoutTimings(folder) : File.ReadAllText(Path.Combine(folder, f))).ToArray();
+        Assert.True(whole.Outcome.Contributions!.Sampled);
+        foreach (var bundle in CheckpointStore.List(folder))
+        {
+            var ledger = CheckpointStore.Load(bundle).State.Sections["ledger"];
+            Assert.Equal(CheckpointStore.Load(bundle).State.TasksDone, ledger.GetProperty("Tasks").GetInt64());
+        }
+
+        // Resume from 30 tasks (a task measured at 29, the next at 33; audits at 29 and 36), as after a SIGKILL past it.
+        AsIfKilled(folder);
+        foreach (var tasks in new[] { 40, 50, 60 }) Directory.Delete(Path.Combine(folder, "checkpoints", CheckpointStore.BundleName(tasks)), recursive: true);
+        ExperimentRun.Resume(folder, consoleLog: TextWriter.Null);
+
+        var actual = new[] { "summary.json", "contributions.json", "agents.csv", "groups.csv" }
+            .Select(f => f == "summary.json" ? WithoutTimings(folder) : File.ReadAllText(Path.Combine(folder, f))).ToArray();
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void A_checkpoint_without_the_ledger_section_is_refused_in_one_line_rather_than_resumed_with_a_blank_ledger()
+    {
+        var folder = Path.Combine(_folder, "no-ledger");
+        ExperimentRun.Run(Smoke("checkpoint.every=20"), folder, consoleLog: TextWriter.Null);
+        AsIfKilled(folder);
+        // Drop the section and fix the manifest, so the bundle is intact but lacks the ledger (as one written before it existed).
+        var bundle = CheckpointStore.List(folder)[0];
+        var state = JsonNode.Parse(File.ReadAllText(Path.Combine(bundle, "state.json")))!.AsObject();
+        state["Sections"]!.AsObject().Remove("ledger");
+        var bytes = System.Text.Encoding.UTF8.GetBytes(state.ToJsonString());
+        File.WriteAllBytes(Path.Combine(bundle, "state.json"), bytes);
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(bundle, "manifest.json")))!.AsObject();
+        var entry = manifest["Files"]!.AsArray().Single(f => (string)f!["Name"]! == "state.json")!;
+        entry["Bytes"] = bytes.Length;
+        entry["Sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        File.WriteAllText(Path.Combine(bundle, "manifest.json"), manifest.ToJsonString());
+
+        var error = Assert.Throws<RunFolderException>(() => ExperimentRun.Resume(folder, consoleLog: TextWriter.Null));
+        Assert.Equal($"{bundle}: the checkpoint has no \"ledger\" section, which this run needs to continue exactly", error.Message);
+        Assert.True(File.Exists(Path.Combine(folder, RunFolder.IncompleteMarker)));
+    }
+
     [Fact]
     public void A_bad_device_leaves_no_run_folder_and_a_folder_without_checkpoints_is_not_resumable()
     {

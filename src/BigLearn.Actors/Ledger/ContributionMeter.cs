@@ -11,11 +11,14 @@ namespace BigLearn.Actors.Ledger;
 /// </summary>
 /// <remarks>
 /// In exact mode J after task n is J before task n+1, since nothing else changes θ in between (audits and evaluations only
-/// read it), so one evaluation per task suffices: J is cached with the runner's version (applied steps). A restarted model
-/// gets a new meter, so a rebuilt runner is never compared with a cached value.
+/// read it), so one evaluation per task suffices: J is cached with the runner it was measured on and that runner's version
+/// (applied steps). The version alone does not identify θ: a runner restored to a saved state (a model restarted from its
+/// last good state, a resumed run) can have a version the cache has seen with other parameters. So the cache serves only
+/// the same runner instance, and the model actor also calls <see cref="Forget"/> whenever it restores a runner's state.
 /// </remarks>
 internal sealed class ContributionMeter(ContributionSchedule schedule)
 {
+    private ITaskRunner? _cachedRunner;
     private long _cachedVersion = long.MinValue;
     private double _cachedObjective;
 
@@ -41,10 +44,18 @@ internal sealed class ContributionMeter(ContributionSchedule schedule)
         return new TaskContribution(measurement.Measured, measurement.Before, after, Schedule.Every, measurement.Audit);
     }
 
+    /// <summary>Drops the cached J (the runner's parameters were replaced without a new version).</summary>
+    internal void Forget()
+    {
+        _cachedRunner = null;
+        _cachedVersion = long.MinValue;
+    }
+
     private double Objective(ITaskRunner runner, IContributionProbe probe)
     {
-        if (runner.Version == _cachedVersion) return _cachedObjective;
+        if (ReferenceEquals(runner, _cachedRunner) && runner.Version == _cachedVersion) return _cachedObjective;
         _cachedObjective = probe.EvaluateObjective();
+        _cachedRunner = runner;
         _cachedVersion = runner.Version;
         return _cachedObjective;
     }

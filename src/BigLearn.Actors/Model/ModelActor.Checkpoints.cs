@@ -63,6 +63,7 @@ public sealed partial class ModelActor
     {
         if (_state.LastGood is not { } good || _runner is not IRestorableRunner restorable) return;
         restorable.RestoreState(good);
+        _meter?.Forget(); // θ was replaced: a J cached for this version may belong to other parameters
     }
 
     /// <inheritdoc />

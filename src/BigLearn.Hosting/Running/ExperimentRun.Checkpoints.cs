@@ -70,6 +70,25 @@ public static partial class ExperimentRun
         return new ExperimentRunOutput(run.Path, files, result.Outcome) { Interrupted = result.Interrupted };
     }
 
+    /// <summary>Hands every section its saved content before the observer starts (the run's state must be whole to continue).</summary>
+    /// <exception cref="RunFolderException">A section is missing from the checkpoint or cannot be restored.</exception>
+    private static void RestoreSections(IReadOnlyList<ICheckpointSection> sections, LoadedCheckpoint restore)
+    {
+        foreach (var section in sections)
+        {
+            if (restore.State.Sections is null || !restore.State.Sections.TryGetValue(section.Name, out var saved))
+                throw new RunFolderException($"{restore.Path}: the checkpoint has no \"{section.Name}\" section, which this run needs to continue exactly");
+            try
+            {
+                section.Restore(saved);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new RunFolderException($"{restore.Path}: the checkpoint's \"{section.Name}\" section cannot be restored ({e.Message})");
+            }
+        }
+    }
+
     private static ObserverStart? ObserverStartOf(RunCheckpoint? saved) =>
         saved is null ? null : new ObserverStart(saved.TasksDone, saved.RejectedSteps, saved.EvaluationSeconds, saved.WallSeconds);
 
@@ -140,7 +159,7 @@ public static partial class ExperimentRun
         /// <summary>The untrained model's evaluation (set before the run starts).</summary>
         public EvaluationPoint? Initial { get; set; }
 
-        /// <summary>Named extension sections saved with every checkpoint (none yet; a contribution ledger would be one).</summary>
+        /// <summary>Named extension sections saved with every checkpoint (the contribution ledger when it is on).</summary>
         public IReadOnlyList<ICheckpointSection> Sections { get; init; } = [];
 
         public void Write(CheckpointTaken taken, RunObserver.ObserverRecord record)

@@ -88,8 +88,9 @@ public static partial class ExperimentRun
             var clock = Stopwatch.StartNew();
             var groupNames = spec.Groups.Select(g => g.Name).ToArray();
             var saved = context.Restore?.State;
-            var sink = new CheckpointSink(config, context, clock);
             var ledger = config.Ledger is { } schedule ? new LedgerFeed(spec, schedule) : null;
+            var sink = new CheckpointSink(config, context, clock) { Sections = ledger is null ? [] : [ledger] };
+            if (context.Restore is { } restore) RestoreSections(sink.Sections, restore);
             var observer = system.ActorOf(RunObserver.Props(spec.BudgetTasks, groupNames, clock, progress, ledger, sink.Write, ObserverStartOf(saved)), "observer");
             var options = new Actors.Checkpoints.PopulationOptions(true, config.Checkpoint.Every, config.MaxRejectionsInARow, saved?.Population);
             var supervisor = system.ActorOf(PopulationSupervisor.Props(spec, GmmRunFactory.RunnerFactory(config, device),

@@ -78,6 +78,39 @@ public sealed class ContributionLedger
         _timeline.Add(new CreditPoint(sequence, (double[])_groupCredit.Clone(), contribution.ObjectiveAfter));
     }
 
+    /// <summary>Everything booked so far, as a copy that later records do not change (for checkpoints).</summary>
+    public LedgerState CaptureState() => new(Tasks, MeasuredTasks, InitialObjective, LatestObjective, _sumOfDeltas,
+        (double[])_agentCredit.Clone(), (long[])_agentMeasured.Clone(), _agentCosines.Select(c => c.ToArray()).ToArray(),
+        (double[])_groupCredit.Clone(), _timeline.Select(Copy).ToArray(), _audits.Select(Copy).ToArray());
+
+    /// <summary>
+    /// Replaces everything booked with <paramref name="state"/> (a <see cref="CaptureState"/> of a ledger with the same
+    /// agents and groups), so that later records continue exactly as they would have in the captured ledger.
+    /// </summary>
+    /// <exception cref="ArgumentException">The state is for other agents or groups, or is inconsistent.</exception>
+    public void Restore(LedgerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Validate(state);
+        state.AgentCredit.CopyTo(_agentCredit, 0);
+        state.AgentMeasured.CopyTo(_agentMeasured, 0);
+        for (int a = 0; a < _agentCosines.Length; a++)
+        {
+            _agentCosines[a].Clear();
+            _agentCosines[a].AddRange(state.AgentCosines[a]);
+        }
+        state.GroupCredit.CopyTo(_groupCredit, 0);
+        _timeline.Clear();
+        _timeline.AddRange(state.Timeline.Select(Copy));
+        _audits.Clear();
+        _audits.AddRange(state.Audits.Select(Copy));
+        _sumOfDeltas = state.SumOfDeltas;
+        Tasks = state.Tasks;
+        MeasuredTasks = state.MeasuredTasks;
+        InitialObjective = state.InitialObjective;
+        LatestObjective = state.LatestObjective;
+    }
+
     /// <summary>The current credit of every agent, highest first (ties by id).</summary>
     public IReadOnlyList<(int AgentId, string Group, double Credit)> Ranking() =>
         Enumerable.Range(0, _agentCredit.Length).OrderByDescending(a => _agentCredit[a]).ThenBy(a => a)
@@ -98,6 +131,30 @@ public sealed class ContributionLedger
         return new ContributionSummary(Schedule.Objective.Name, Schedule.Objective.Samples, Schedule.Every, Schedule.AuditEvery,
             Tasks, MeasuredTasks, InitialObjective, LatestObjective, total, _sumOfDeltas, agents, groups, _timeline.ToArray(), _audits.ToArray());
     }
+
+    private void Validate(LedgerState state)
+    {
+        int agents = _agentCredit.Length, groups = _groupCredit.Length;
+        if (state.AgentCredit is null || state.AgentMeasured is null || state.AgentCosines is null || state.GroupCredit is null
+            || state.Timeline is null || state.Audits is null)
+            throw new ArgumentException("the ledger state lacks one of its arrays", nameof(state));
+        if (state.AgentCredit.Length != agents || state.AgentMeasured.Length != agents || state.AgentCosines.Length != agents
+            || state.AgentCosines.Any(c => c is null))
+            throw new ArgumentException($"the ledger state is for {state.AgentCredit.Length} agents, this ledger has {agents}", nameof(state));
+        if (state.GroupCredit.Length != groups
+            || state.Timeline.Any(p => p?.GroupCredit?.Length != groups) || state.Audits.Any(p => p?.GroupAlignment?.Length != groups))
+            throw new ArgumentException($"the ledger state is for {state.GroupCredit.Length} groups, this ledger has {groups}", nameof(state));
+        // One timeline point per measured task, and every measured task belongs to one agent (see Record).
+        if (state.Tasks < 0 || state.MeasuredTasks < 0 || state.MeasuredTasks > state.Tasks || state.Timeline.Length != state.MeasuredTasks
+            || state.AgentMeasured.Sum() != state.MeasuredTasks)
+            throw new ArgumentException(
+                $"the ledger state is inconsistent: {state.Tasks} tasks, {state.MeasuredTasks} measured, {state.Timeline.Length} timeline points, "
+                + $"{state.AgentMeasured.Sum()} measured by agents", nameof(state));
+    }
+
+    private static CreditPoint Copy(CreditPoint point) => point with { GroupCredit = (double[])point.GroupCredit.Clone() };
+
+    private static AuditPoint Copy(AuditPoint point) => point with { GroupAlignment = (double[])point.GroupAlignment.Clone() };
 
     private static double Share(double credit, double total) => total != 0 && double.IsFinite(total) ? credit / total : double.NaN;
 

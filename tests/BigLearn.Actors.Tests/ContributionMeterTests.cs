@@ -1,0 +1,83 @@
+using Akka.Actor;
+using BigLearn.Actors.Ledger;
+using BigLearn.Actors.Messages;
+using BigLearn.Actors.Model;
+using BigLearn.Core.Evaluation.Contributions;
+using BigLearn.Core.Tasks;
+using BigLearn.Core.Training;
+
+namespace BigLearn.Actors.Tests;
+
+public sealed class ContributionMeterTests
+{
+    /// <summary>θ a scalar moved by −1 per applied step; J(θ) = θ² (evaluations counted); restorable like a real runner.</summary>
+    private sealed class ScalarRunner(double theta) : ITaskRunner, IRestorableRunner, IContributionProbe
+    {
+        public double Theta { get; private set; } = theta;
+        public long Version { get; private set; }
+        public int Evaluations { get; private set; }
+
+        public TaskOutcome Run(LearningTask task, int innerSteps, long batchSeed)
+        {
+            Theta -= innerSteps;
+            Version += innerSteps;
+            return new TaskOutcome(1, 0.5, 0.1, innerSteps, null, Version);
+        }
+
+        public double EvaluateObjective()
+        {
+            Evaluations++;
+            return Theta * Theta;
+        }
+
+        public double[] ObjectiveGradient() => [2 * Theta];
+
+        public double[] TaskGradient(LearningTask task, long seed) => [1];
+
+        public RunnerState CaptureState() => new(Version, [Theta], new Dictionary<string, double[]>());
+
+        public void RestoreState(RunnerState state) => (Version, Theta) = (state.Version, state.Parameters[0]);
+    }
+
+    private static readonly LearningTask Task = LearningTask.Marginal(2, [0]);
+
+    private static PendingProposal Pending(long id) => new(id, id, ActorRefs.Nobody,
+        new ModelProtocol.Propose(0, 0, id, TaskDescriptor.From(Task), 1, id), Task);
+
+    private static TaskContribution Measure(ContributionMeter meter, ScalarRunner runner, long sequence)
+    {
+        var before = meter.Before(runner, sequence, Pending(sequence), [])!;
+        runner.Run(Task, 1, sequence);
+        return meter.After(runner, before);
+    }
+
+    [Fact]
+    public void An_exact_meter_evaluates_J_once_per_task_and_reuses_it_as_the_next_tasks_J_before()
+    {
+        var meter = new ContributionMeter(new ContributionSchedule(1, 0, ContributionObjectiveSettings.Default));
+        var runner = new ScalarRunner(10);
+        var first = Measure(meter, runner, 1);
+        var second = Measure(meter, runner, 2);
+        Assert.Equal((100.0, 81.0), (first.ObjectiveBefore, first.ObjectiveAfter));
+        Assert.Equal((81.0, 64.0), (second.ObjectiveBefore, second.ObjectiveAfter));
+        Assert.Equal(3, runner.Evaluations);
+    }
+
+    [Fact]
+    public void A_runner_restored_to_an_older_state_or_rebuilt_at_the_same_version_is_never_served_a_cached_J()
+    {
+        var meter = new ContributionMeter(new ContributionSchedule(1, 0, ContributionObjectiveSettings.Default));
+        var runner = new ScalarRunner(10);
+        Measure(meter, runner, 1);                                  // cache: version 1, J = 81 (θ = 9)
+
+        // The same instance put back to θ = 4 at version 1 (what a model restart does); the actor tells the meter.
+        runner.RestoreState(new RunnerState(1, [4], new Dictionary<string, double[]>()));
+        meter.Forget();
+        Assert.Equal((16.0, 9.0), (Measure(meter, runner, 2).ObjectiveBefore, Measure(meter, runner, 3).ObjectiveBefore));
+
+        // Another instance at the cached version (3) with other parameters: told apart without being told.
+        var rebuilt = new ScalarRunner(0);
+        rebuilt.RestoreState(new RunnerState(runner.Version, [7], new Dictionary<string, double[]>()));
+        Assert.Equal(49.0, Measure(meter, rebuilt, 4).ObjectiveBefore);
+    }
+}
