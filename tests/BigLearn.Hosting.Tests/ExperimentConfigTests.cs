@@ -58,8 +58,19 @@ public sealed class ExperimentConfigTests : IDisposable
         var conditional = ExperimentConfig.Load(TestFiles.Config("gmm25-conditional.conf"));
         Assert.Equal(new[] { "marginal", "conditional", "joint" }, conditional.Population.Groups.Select(g => g.Name));
         Assert.Equal("haar(conditional(observed=1))", conditional.Masks[1]);
-        Assert.Equal(new[] { 0, 1 }, conditional.Population.Phases[0].ActiveGroups);
-        Assert.Equal(new[] { 0, 1, 2 }, conditional.Population.Phases[1].ActiveGroups);
+        // Conditional agents join after the marginal phase has spread the components (a quarter of the budget),
+        // the joint group at half.
+        Assert.Equal(new[] { 0 }, conditional.Population.Phases[0].ActiveGroups);
+        Assert.Equal((0L, 2_500L), (conditional.Population.Phases[0].FromTask, conditional.Population.Phases[0].UntilTask));
+        Assert.Equal(new[] { 0, 1 }, conditional.Population.Phases[1].ActiveGroups);
+        Assert.Equal(new[] { 0, 1, 2 }, conditional.Population.Phases[2].ActiveGroups);
+
+        foreach (var name in new[] { "gmm25-interleaved.conf", "gmm25-interleaved-conditional.conf" })
+        {
+            var interleaved = ExperimentConfig.Load(TestFiles.Config(name));
+            // The same 200,000 SGD steps as the paper's schedule, in tasks of 2 inner steps.
+            Assert.Equal(200_000L, interleaved.Population.BudgetTasks * interleaved.Population.Groups[0].InnerSteps);
+        }
 
         var smoke = ExperimentConfig.Load(TestFiles.Config("gmm25-smoke.conf"));
         Assert.Equal((60L, 20L, 2000), (smoke.Population.BudgetTasks, smoke.Evaluation.Every, smoke.Evaluation.Samples));
