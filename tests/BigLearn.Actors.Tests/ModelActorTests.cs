@@ -36,7 +36,7 @@ public sealed class ModelActorTests(ITestOutputHelper output) : ActorTest(output
     }
 
     [Fact]
-    public void A_model_refuses_proposals_of_inactive_agents_and_withdraws_them_on_deactivation()
+    public void A_model_refuses_proposals_of_unknown_agents_and_withdraws_those_of_deactivated_ones()
     {
         var supervisor = CreateTestProbe();
         var agent = CreateTestProbe();
@@ -49,9 +49,12 @@ public sealed class ModelActorTests(ITestOutputHelper output) : ActorTest(output
         model.Tell(Proposal(3, 2), agent.Ref);
         model.Tell(new SetActive([], 0));
         Assert.Equal([1L, 2L], new[] { agent.ExpectMsg<ProposalWithdrawn>().ProposalId, agent.ExpectMsg<ProposalWithdrawn>().ProposalId });
+        // A proposal that was on its way when the agent was deactivated is withdrawn too, not refused.
+        model.Tell(Proposal(3, 3), agent.Ref);
+        Assert.Equal(3L, agent.ExpectMsg<ProposalWithdrawn>().ProposalId);
         model.Tell(GetModelStats.Instance);
         var stats = ExpectMsg<ModelStats>();
-        Assert.Equal((0, 2L), (stats.Pending, stats.Withdrawals));
+        Assert.Equal((0, 3L, 1L), (stats.Pending, stats.Withdrawals, stats.Refusals));
     }
 
     [Fact]

@@ -30,9 +30,11 @@ public sealed class PopulationRunTests(ITestOutputHelper output) : ActorTest(out
     {
         var spec = new PopulationSpec(4, 400, [new GroupSpec("a", 10, new RandomMarginals(3))], SchedulingMode.Free, credits: 2);
         var run = await RunAsync(spec, () => new HashingRunner());
-        // Each agent spends both credits at activation, never more; no proposal is refused.
+        // Each agent spends both credits at activation, never more; no proposal is refused (those still on their way
+        // when the budget ran out are withdrawn), and every proposal is accounted for.
         Assert.All(run.Result.Agents, a => Assert.Equal(2, a.MaxInFlight));
         Assert.All(run.Result.Agents, a => Assert.Equal(0, a.Refusals));
+        Assert.All(run.Result.Agents, a => Assert.Equal(a.Proposals, a.Tasks + a.Withdrawals + a.Refusals + a.InFlight));
     }
 
     [Fact]
@@ -63,8 +65,9 @@ public sealed class PopulationRunTests(ITestOutputHelper output) : ActorTest(out
         long late = run.Tasks.Skip(budget / 2).Count(t => t.Group == 1);
         double sigma = Math.Sqrt(500 * 0.75 * 0.25); // ≈ 9.7; the late share is 3 / (1 + 3)
         Assert.InRange(late, 375 - 4 * sigma, 375 + 4 * sigma);
-        // The late agents proposed nothing before their window, so they saw no withdrawals either.
-        Assert.All(run.Result.Agents.Where(a => a.Group == 1), a => Assert.Equal(0, a.Withdrawals));
+        // The late agents proposed nothing before their window, so their only withdrawal is the proposal still
+        // pending when the budget ran out, and nothing is left in flight.
+        Assert.All(run.Result.Agents.Where(a => a.Group == 1), a => Assert.Equal((1L, 0), (a.Withdrawals, a.InFlight)));
     }
 
     [Fact]

@@ -60,8 +60,9 @@ public sealed partial class ModelActor : ReceiveActor
 
         Receive<Propose>(proposal =>
         {
-            string? refusal = _state.Accept(proposal, Sender);
-            if (refusal is not null) Sender.Tell(new ProposalRefused(proposal.ProposalId, refusal));
+            string? reason = _state.Accept(proposal, Sender, out bool withdrawn);
+            if (reason is not null)
+                Sender.Tell(withdrawn ? new ProposalWithdrawn(proposal.ProposalId, reason) : new ProposalRefused(proposal.ProposalId, reason));
             QueuePick();
         });
         Receive<SetActive>(active =>

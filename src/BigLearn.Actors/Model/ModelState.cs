@@ -101,9 +101,21 @@ public sealed partial class ModelState
     /// <summary>The proposal being run right now (so that a crash can answer it).</summary>
     internal PendingProposal? Running { get; set; }
 
-    /// <summary>Queues the proposal, or returns why it is refused.</summary>
-    internal string? Accept(ModelProtocol.Propose proposal, IActorRef agent)
+    /// <summary>
+    /// Queues the proposal, or returns why it is not run: <paramref name="withdrawn"/> is true when its agent was
+    /// deactivated (it is handed back like the proposals that were pending then), false when it is refused.
+    /// </summary>
+    internal string? Accept(ModelProtocol.Propose proposal, IActorRef agent, out bool withdrawn)
     {
+        withdrawn = false;
+        if (_agents.TryGetValue(proposal.AgentId, out var known) && !known.Active)
+        {
+            // A proposal sent before the agent heard of its deactivation: whether it arrives before or after the
+            // deactivation must not matter (lockstep runs are compared byte for byte), so it is withdrawn either way.
+            Withdrawals++;
+            withdrawn = true;
+            return "the agent was deactivated";
+        }
         string? reason = Check(proposal, out var slot, out var task);
         if (reason is not null)
         {

@@ -138,6 +138,11 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
     private void Collecting()
     {
         Receive<StartRun>(_ => Sender.Tell(new Status.Failure(new InvalidOperationException("this population is finishing its run"))));
+        Receive<ModelStats>(_ =>
+        {
+            // Each agent was told about its last result and its withdrawal before this reply, so its stats are complete.
+            foreach (var agent in _agents) agent.Tell(TaskAgentProtocol.GetStats.Instance);
+        });
         Receive<AgentStats>(stats =>
         {
             _agentStats[stats.AgentId] = stats;
@@ -180,8 +185,10 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
         Become(Collecting);
         foreach (var agent in _agents) agent.Tell(Deactivate.Instance);
         _model.Tell(new SetActive([], _spec.BudgetTasks));
-        // Each agent was told about its last result before the model told us, so its stats are complete.
-        foreach (var agent in _agents) agent.Tell(TaskAgentProtocol.GetStats.Instance);
+        // The model answers GetModelStats after it has handled SetActive, i.e. after it has sent every withdrawal.
+        // Asking the agents for their stats only then makes those stats (in-flight, withdrawals) the same whatever
+        // the thread timing: a withdrawal and our GetStats come from different senders, so nothing else orders them.
+        _model.Tell(GetModelStats.Instance);
         Timers.StartSingleTimer("stats", StatsTimedOut.Instance, StatsTimeout);
         if (_agents.Count == 0) Complete();
     }
