@@ -79,8 +79,7 @@ public static class ContributionOutputs
     /// <summary>The whole ledger as indented JSON: totals, groups and agents ranked by credit, halves, timeline, audits.</summary>
     public static string Json(ExperimentOutcome outcome, ContributionSummary summary)
     {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return IndentedJson.Render(json =>
         {
             json.WriteStartObject();
             json.WriteString("experiment", outcome.Experiment);
@@ -165,8 +164,7 @@ public static class ContributionOutputs
             }
             json.WriteEndArray();
             json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        });
     }
 
     /// <summary>The report's section: how the ledger was measured, the group table, the sentences and the plots.</summary>

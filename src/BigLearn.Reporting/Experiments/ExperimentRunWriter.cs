@@ -70,8 +70,7 @@ public static class ExperimentRunWriter
     public static string SummaryJson(ExperimentOutcome outcome)
     {
         var final = outcome.Final;
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return IndentedJson.Render(json =>
         {
             json.WriteStartObject();
             json.WriteString("experiment", outcome.Experiment);
@@ -109,8 +108,7 @@ public static class ExperimentRunWriter
             json.WriteNumber("steps_per_second", outcome.WallSeconds > 0 ? Math.Round(outcome.Steps / outcome.WallSeconds, 1) : 0);
             json.WriteEndObject();
             json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        });
     }
 
     /// <summary>Writes a number, or null when it is not finite (JSON has no NaN or infinity; a diverged model's KL can be).</summary>

@@ -33,8 +33,7 @@ public static class SweepWriter
     /// <summary>The sweep as JSON: experiment, runs, and the means.</summary>
     public static string Json(string experiment, IReadOnlyList<SweepRow> rows)
     {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return IndentedJson.Render(json =>
         {
             json.WriteStartObject();
             json.WriteString("experiment", experiment);
@@ -59,8 +58,7 @@ public static class SweepWriter
             ExperimentRunWriter.WriteFinite(json, "forward_kl", rows.Average(r => r.ForwardKl));
             json.WriteEndObject();
             json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        });
     }
 
     /// <summary>The sweep as a markdown table with a mean row.</summary>
