@@ -56,7 +56,7 @@ public sealed partial class ModelActor
 
     private void RememberGoodState()
     {
-        if (_runner is IRestorableRunner restorable) _state.LastGood = restorable.CaptureState();
+        if (_runner is IRestorableRunner { KeepStateAfterEveryTask: true } restorable) _state.LastGood = restorable.CaptureState();
     }
 
     private void RestoreLastGood()

@@ -13,6 +13,13 @@ public interface IRestorableRunner
     /// <summary>Overwrites the runner's state with <paramref name="state"/> (captured from a runner built the same way).</summary>
     /// <exception cref="ArgumentException">The state does not fit this runner (other parameter count, other optimiser).</exception>
     void RestoreState(RunnerState state);
+
+    /// <summary>
+    /// Whether the model actor keeps a copy of the state after every task, to rebuild a crashed runner from the last good
+    /// task. True for small models (a few hundred numbers); a large model (the GAN's million parameters) says false and
+    /// recovers from its last checkpoint or its initial state instead.
+    /// </summary>
+    bool KeepStateAfterEveryTask => true;
 }
 
 /// <summary>A runner's learning state as plain numbers.</summary>
