@@ -16,7 +16,7 @@ public sealed record ImageGridOptions
     public int Separator { get; init; } = 1;
 
     /// <summary>Colour of the separator lines and of empty cells in an incomplete last row.</summary>
-    public Rgb SeparatorColour { get; init; } = new(96, 96, 96);
+    public Rgb SeparatorColour { get; init; } = new(150, 150, 150);
 
     /// <summary>The tint of pixels a cell's mask marks as unobserved (a blue no grey image contains).</summary>
     public Rgb HiddenColour { get; init; } = new(30, 110, 230);
