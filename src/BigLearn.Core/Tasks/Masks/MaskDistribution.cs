@@ -5,7 +5,7 @@ namespace BigLearn.Core.Tasks.Masks;
 /// <summary>
 /// The common base of the project's mask distributions q(S, T). Each one validates its arguments when it
 /// is built (an <see cref="ArgumentException"/> with a one-line message) so that sampling never fails, and
-/// its <see cref="Description"/> is canonical text in the grammar of <see cref="MaskDistributions.Parse"/>.
+/// its <see cref="Description"/> is canonical text in the grammar of <see cref="MaskDistributions.Parse(string, int)"/>.
 /// </summary>
 public abstract class MaskDistribution : IMaskDistribution
 {

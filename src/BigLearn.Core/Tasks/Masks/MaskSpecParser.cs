@@ -3,22 +3,26 @@ using System.Globalization;
 namespace BigLearn.Core.Tasks.Masks;
 
 /// <summary>
-/// Recursive-descent parser for the grammar documented on <see cref="MaskDistributions.Parse"/>. Syntax errors
+/// Recursive-descent parser for the grammar documented on <see cref="MaskDistributions.Parse(string, int)"/>. Syntax errors
 /// name the whole spec and the position; semantic errors name the smallest enclosing part (an argument or a
 /// distribution), so a user sees exactly which piece of a long mixture is wrong.
 /// </summary>
-internal sealed class MaskSpecParser
+/// <remarks>The image forms (pixels, patches, half, centre-box, random-box) are parsed in MaskSpecParser.Images.cs.</remarks>
+internal sealed partial class MaskSpecParser
 {
-    private const string DistributionNames = "joint, marginal(...), conditional(...), haar(...), rotation(...), mix(...)";
+    private const string DistributionNames =
+        "joint, marginal(...), conditional(...), haar(...), rotation(...), mix(...), pixels(...), patches(...), half(...), centre-box(...), random-box(...)";
 
     private readonly string _text;
     private readonly int _dim;
+    private readonly ImageShape? _shape;
     private int _pos;
 
-    private MaskSpecParser(string text, int dim)
+    private MaskSpecParser(string text, int dim, ImageShape? shape)
     {
         _text = text;
         _dim = dim;
+        _shape = shape;
     }
 
     /// <summary>One <c>key=value</c> argument: its span in the text and its comma-separated items.</summary>
@@ -27,9 +31,10 @@ internal sealed class MaskSpecParser
     /// <summary>A number, or a range <c>low..high</c>.</summary>
     private readonly record struct Item(string Low, string? High);
 
-    public static MaskDistribution Parse(string text, int dim)
+    /// <summary>Parses <paramref name="text"/> for dimension <paramref name="dim"/>; image forms use <paramref name="shape"/> (null: they are refused).</summary>
+    public static MaskDistribution Parse(string text, int dim, ImageShape? shape)
     {
-        var parser = new MaskSpecParser(text, dim);
+        var parser = new MaskSpecParser(text, dim, shape);
         if (dim < 1) throw new MaskSpecException(text, $"dimension must be at least 1, got {dim}");
         parser.SkipSpace();
         if (parser.AtEnd) throw new MaskSpecException("''", $"a mask spec is required; allowed: {DistributionNames}");
@@ -59,6 +64,12 @@ internal sealed class MaskSpecParser
                 return ParseTransformed(start, name);
             case "mix":
                 return ParseMixture(start);
+            case "pixels":
+            case "patches":
+            case "half":
+            case "centre-box":
+            case "random-box":
+                return ParseImageMask(start, name);
             default:
                 throw Problem(start, _pos, $"unknown distribution '{name}'; allowed: {DistributionNames}");
         }
