@@ -86,6 +86,10 @@ public static class Cli
         {
             return Fail(console, UsageError, e.Message);
         }
+        catch (Core.Images.ImageDataException e)
+        {
+            return Fail(console, UsageError, e.Message);
+        }
         catch (OperationCanceledException)
         {
             return Fail(console, Cancelled, "cancelled; nothing was written");

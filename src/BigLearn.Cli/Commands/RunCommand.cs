@@ -12,7 +12,7 @@ internal static partial class RunCommand
 {
     public static Command Create(CliConsole console)
     {
-        var config = new Argument<string>("CONFIG") { Description = "HOCON experiment file with kind = population (e.g. configs/gmm25-biglearn.conf)" };
+        var config = new Argument<string>("CONFIG") { Description = "HOCON experiment file with kind = population (configs/gmm25-*.conf) or kind = gan (configs/gan-*.conf)" };
         var sets = new Option<string[]>("--set")
         {
             Description = "Override a config key, repeatable: --set budget=1000 --set groups.joint.share=0.2",
@@ -30,8 +30,8 @@ internal static partial class RunCommand
             HelpName = "DIR",
         };
         var command = new Command("run",
-            "Train the Gaussian-mixture model with a population of task agents through the actors; write config.conf, metrics.csv, " +
-            "agents.csv, summary.json, report.md, plots/*.png and log.jsonl")
+            "Train one model (a Gaussian mixture, kind = population; or a mask-conditioned GAN, kind = gan) with a population of task " +
+            "agents through the actors; write config.conf, metrics.csv, agents.csv, summary.json, report.md, plots/*.png and log.jsonl")
         {
             config, sets, seeds, output,
         };
@@ -42,7 +42,14 @@ internal static partial class RunCommand
 
     private static int Run(CliConsole console, string configPath, string[] sets, string? seedList, string? outDir, CancellationToken cancellationToken)
     {
-        var settings = ExperimentConfig.Load(configPath, sets);
+        var source = ConfigSource.Load(configPath, sets);
+        if (source.RawText("kind") == GanExperimentConfig.Kind)
+        {
+            if (seedList is not null)
+                throw new CliUsageException($"--seeds {seedList}: not allowed for kind = gan (run one seed at a time with --set seed=N)");
+            return RunGan(console, GanExperimentConfig.From(source), outDir, cancellationToken);
+        }
+        var settings = ExperimentConfig.From(source);
         var seeds = seedList is null ? null : ParseSeeds(seedList);
         var folder = outDir ?? Path.Combine("runs", settings.Experiment, DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
         if (File.Exists(folder) || (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()))
@@ -126,7 +133,8 @@ internal static partial class RunCommand
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static string Latest(RunProgress p) =>
-        (p.ModesCovered is null ? "" : Invariant($", modes covered {p.ModesCovered}, reverse KL {p.ReverseKl:0.###}")) + LiveLedger.TopAgents(p);
+        (p.ModesCovered is null ? "" : Invariant($", modes covered {p.ModesCovered}, reverse KL {p.ReverseKl:0.###}")) +
+        (p.Detail is null ? "" : ", " + p.Detail) + LiveLedger.TopAgents(p);
 
     private sealed class Bar(ProgressTask task, string name) : IProgress<RunProgress>
     {

@@ -7,6 +7,9 @@ public sealed partial class GanTrainer : IRestorableRunner
 {
     private const string GeneratorPrefix = "generator.", DiscriminatorPrefix = "discriminator.";
 
+    /// <summary>False: a copy of a million parameters after every task would cost as much as the task itself.</summary>
+    public bool KeepStateAfterEveryTask => false;
+
     /// <summary>
     /// The parameters of the generator, the discriminator and the generator's moving average, in that order, as one
     /// vector; the optimiser entries hold both networks' Adam moments, step counts and hyper-parameters.

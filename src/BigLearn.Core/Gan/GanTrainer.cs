@@ -64,6 +64,9 @@ public sealed partial class GanTrainer : ITaskRunner, IImageCompleter, IDisposab
     /// <summary>The discriminator's loss (without the R1 term) at the last computed step; NaN before any.</summary>
     public double LastDiscriminatorLoss { get; private set; } = double.NaN;
 
+    /// <summary>The generator's loss at the last computed step; NaN before any.</summary>
+    public double LastGeneratorLoss { get; private set; } = double.NaN;
+
     /// <summary>The generator being trained (not the moving average).</summary>
     internal GanGenerator TrainedGenerator => _generator;
 
@@ -95,6 +98,7 @@ public sealed partial class GanTrainer : ITaskRunner, IImageCompleter, IDisposab
             if (step == 0) firstLoss = result.GeneratorLoss;
             lastLoss = result.GeneratorLoss;
             LastDiscriminatorLoss = result.DiscriminatorLoss;
+            LastGeneratorLoss = result.GeneratorLoss;
             if (result.Refusal is not null)
             {
                 rejection = $"step {step + 1} of a {task.Kind.ToString().ToLowerInvariant()} task with {task.Observed.Length} observed pixels: {result.Refusal}; not applied";

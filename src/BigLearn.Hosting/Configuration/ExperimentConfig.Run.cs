@@ -38,7 +38,7 @@ public sealed partial record ExperimentConfig
 
     // A window that holds no task count of the budget is a group that never runs: almost surely a typo or a budget too
     // small for the fractions, so it is refused rather than silently ignored.
-    private static void CheckWindows(ConfigSource source, PopulationSpec population)
+    internal static void CheckWindows(ConfigSource source, PopulationSpec population)
     {
         for (int g = 0; g < population.Groups.Count; g++)
         {

@@ -85,7 +85,7 @@ public sealed partial record ExperimentConfig(
         var defaultName = Path.GetFileNameWithoutExtension(source.Origin);
         var experiment = source.GetString("experiment", SafeName().IsMatch(defaultName) ? defaultName : "population",
             SafeName(), "a name of letters, digits, '.', '_' or '-', starting with a letter or digit");
-        source.GetString("kind", Kind, KindPattern(), $"one of: {Kind}");
+        source.GetString("kind", Kind, KindPattern(), $"one of: {Kind}, {GanExperimentConfig.Kind}");
         var seed = source.GetLong("seed", 888, 0, long.MaxValue);
         var budget = source.GetLong("budget", 10_000, 1, 100_000_000);
         var scheduling = source.GetEnum("scheduling", SchedulingMode.Lockstep);
@@ -144,7 +144,7 @@ public sealed partial record ExperimentConfig(
         };
     }
 
-    private static (GroupSpec Group, string Masks) ParseGroup(ConfigSource source, string name, int dim)
+    internal static (GroupSpec Group, string Masks) ParseGroup(ConfigSource source, string name, int dim)
     {
         string key = $"groups.{name}";
         if (!SafeName().IsMatch(name))

@@ -26,7 +26,7 @@ public static partial class ExperimentRun
 
     // Signals are handled by the host (the CLI turns SIGINT/SIGTERM into the cancellation token), not by Akka's own CLR
     // hook; the phase that takes the final checkpoint gets time for the task in progress, an evaluation and the writing.
-    private static Config ShutdownConfig => ConfigurationFactory.ParseString("""
+    internal static Config ShutdownConfig => ConfigurationFactory.ParseString("""
         akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
         akka.coordinated-shutdown.phases.before-service-unbind.timeout = 150 s
         """);
@@ -103,7 +103,7 @@ public static partial class ExperimentRun
     /// interrupts the population (final checkpoint at the next quiescent point, then the result of the tasks done) and holds
     /// the actor system until the caller has gathered the results (<see cref="ResultsGathered"/>).
     /// </summary>
-    private static RunCompleted RunUntilDoneOrInterrupted(ActorSystem system, IActorRef supervisor, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static RunCompleted RunUntilDoneOrInterrupted(ActorSystem system, IActorRef supervisor, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var gathered = Gathered.GetValue(system, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -138,7 +138,7 @@ public static partial class ExperimentRun
         }
     }
 
-    private static void ResultsGathered(ActorSystem system)
+    internal static void ResultsGathered(ActorSystem system)
     {
         if (Gathered.TryGetValue(system, out var gathered)) gathered.TrySetResult();
     }

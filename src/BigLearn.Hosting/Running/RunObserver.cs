@@ -19,6 +19,9 @@ public sealed record RunProgress(long TasksDone, long Budget, int? ModesCovered,
 
     /// <summary>True when the credits are sampled estimates (every k-th task measured, scaled by k).</summary>
     public bool CreditsSampled { get; init; }
+
+    /// <summary>The latest figure of a model without modes (the quick classifier FID of an adversarial run), as text; null when none.</summary>
+    public string? Detail { get; init; }
 }
 
 /// <summary>
@@ -53,6 +56,7 @@ internal sealed partial class RunObserver : ReceiveActor
         if (start is not null) ContinueFrom(start);
         int? modes = null;
         double? reverseKl = null;
+        string? detail = null;
         _ledger = ledger;
         Receive<TaskCompleted>(t =>
         {
@@ -66,13 +70,21 @@ internal sealed partial class RunObserver : ReceiveActor
             else if (_log.IsDebugEnabled)
                 _log.Debug("Task {Step} of agent {AgentId} ({Group}): {Task}, loss {FirstLoss} -> {LastLoss}, version {Version}",
                     [t.Sequence, t.AgentId, group, t.Task.Description, t.Outcome.FirstLoss, t.Outcome.LastLoss, t.Outcome.Version]);
-            progress?.Report(_ledger?.Decorate(new RunProgress(_tasks, budget, modes, reverseKl)) ?? new RunProgress(_tasks, budget, modes, reverseKl));
+            progress?.Report(_ledger?.Decorate(new RunProgress(_tasks, budget, modes, reverseKl)) ?? new RunProgress(_tasks, budget, modes, reverseKl) { Detail = detail });
         });
         Receive<Evaluation>(e =>
         {
             _evaluationSeconds[e.TasksRun] = _secondsOffset + clock.Elapsed.TotalSeconds;
             if (e.Values.TryGetValue(GmmRunFactory.ModesCovered, out var m)) modes = (int)m;
             if (e.Values.TryGetValue(GmmRunFactory.ReverseKl, out var kl)) reverseKl = kl;
+            if (e.Values.TryGetValue(GanEvaluator.QuickFid, out var fid))
+            {
+                detail = double.IsFinite(fid) ? $"classifier FID {fid.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}" : "classifier FID –";
+                _log.Info("Evaluation at {Step} tasks: classifier FID {ClassifierFid}, discriminator loss {DiscriminatorLoss}, generator loss {GeneratorLoss}",
+                    [e.TasksRun, fid, e.Values.GetValueOrDefault(GanEvaluator.DiscriminatorLoss), e.Values.GetValueOrDefault(GanEvaluator.GeneratorLoss)]);
+                progress?.Report(new RunProgress(_tasks, budget, null, null) { Detail = detail });
+                return;
+            }
             _log.Info("Evaluation at {Step} tasks: {ModesCovered} modes covered, reverse KL {ReverseKl}, forward KL {ForwardKl}",
                 [e.TasksRun, modes, reverseKl, e.Values.GetValueOrDefault(GmmRunFactory.ForwardKl)]);
             progress?.Report(new RunProgress(_tasks, budget, modes, reverseKl));

@@ -1,0 +1,182 @@
+using System.Text.RegularExpressions;
+using BigLearn.Actors.Population;
+using BigLearn.Core;
+using BigLearn.Core.Gan;
+using BigLearn.Core.Images;
+
+namespace BigLearn.Hosting.Configuration;
+
+/// <summary>Which images an adversarial run learns.</summary>
+/// <param name="Set">fashion-mnist or mnist.</param>
+/// <param name="Path">Where its files are (the set's default when the config does not say).</param>
+/// <param name="TrainImages">Training images used (a seeded random subset; 0 = all).</param>
+/// <param name="TestImages">Test images used (a seeded random subset; 0 = all).</param>
+public sealed record DataSection(string Set, string Path, int TrainImages, int TestImages)
+{
+    /// <summary>Loads the data set and draws the configured subsets (from <paramref name="seed"/>).</summary>
+    /// <exception cref="ImageDataException">The data set is missing or malformed (one line naming the install command).</exception>
+    public ImageDataset Load(long seed)
+    {
+        var data = ImageDatasets.Load(Set, Path);
+        var rng = Core.Randomness.Rng.ForStream(seed, 0x1DA7A);
+        return data with
+        {
+            Train = TrainImages > 0 ? data.Train.Sample(TrainImages, rng) : data.Train,
+            Test = TestImages > 0 ? data.Test.Sample(TestImages, rng) : data.Test,
+        };
+    }
+}
+
+/// <summary>How an adversarial run is scored (the final evaluation and the quick checks during training).</summary>
+/// <param name="Every">Tasks between quick checks (classifier FID of <paramref name="QuickSamples"/> joint samples).</param>
+/// <param name="QuickSamples">Joint samples per quick check (0: no quick checks).</param>
+/// <param name="Samples">Generated images for the final FID and test images per completion mask.</param>
+/// <param name="DiversityInputs">Test inputs whose 8 completions measure the diversity at each observed ratio.</param>
+/// <param name="Seed">Seed of the evaluation's images, masks and noise.</param>
+/// <param name="ClassifierCache">Folder where the evaluation classifier's weights are kept between runs.</param>
+public sealed record GanEvaluationSection(long Every, int QuickSamples, int Samples, int DiversityInputs, long Seed, string ClassifierCache);
+
+/// <summary>
+/// A validated <c>kind = gan</c> experiment: a population of task agents training one mask-conditioned GAN (PAPER.md §4.2)
+/// through the actors. Every agent's tasks are pixel masks over Height·Width coordinates; see configs/gan-*.conf.
+/// </summary>
+/// <param name="Experiment">Name (run folder <c>runs/&lt;experiment&gt;/…</c>).</param>
+/// <param name="Population">The agents, groups, budget, scheduling and credits.</param>
+/// <param name="Data">The image data set.</param>
+/// <param name="Gan">The adversarial model's hyper-parameters.</param>
+/// <param name="Evaluation">Scoring.</param>
+/// <param name="Device">Where tensors live.</param>
+/// <param name="Threads">libtorch intra-op threads.</param>
+/// <param name="Timeout">How long the whole run may take before it is abandoned.</param>
+/// <param name="FileLogLevel">Minimum level of <c>log.jsonl</c>.</param>
+/// <param name="Masks">Each group's mask spec as written.</param>
+/// <param name="Source">The parsed configuration.</param>
+public sealed partial record GanExperimentConfig(
+    string Experiment, PopulationSpec Population, DataSection Data, GanSettings Gan, GanEvaluationSection Evaluation,
+    DeviceChoice Device, int Threads, TimeSpan Timeout, LogLevel FileLogLevel, IReadOnlyList<string> Masks, ConfigSource Source)
+{
+    /// <summary>The <c>kind</c> this record accepts.</summary>
+    public const string Kind = "gan";
+
+    /// <summary>Side of the images of both data sets (28×28 pixels): the mask dimension is its square.</summary>
+    public const int ImageSide = 28;
+
+    /// <summary>Every key outside the groups.</summary>
+    public static IReadOnlyList<string> KnownKeys { get; } =
+    [
+        "experiment", "kind", "seed", "budget", "scheduling", "credits", "device", "threads", "timeout-minutes", "log-level",
+        "data.set", "data.path", "data.train-images", "data.test-images",
+        "gan.batch-size", "gan.channels", "gan.noise-dim", "gan.generator-learning-rate", "gan.discriminator-learning-rate",
+        "gan.beta1", "gan.beta2", "gan.r1-gamma", "gan.r1-interval", "gan.ema-decay",
+        "evaluation.every", "evaluation.quick-samples", "evaluation.samples", "evaluation.diversity-inputs", "evaluation.seed",
+        "evaluation.classifier-cache",
+        "agents.max-rejections",
+    ];
+
+    /// <summary>How many rejected tasks in a row stop an agent (0 = never).</summary>
+    public int MaxRejectionsInARow { get; init; } = ExperimentConfig.DefaultMaxRejections;
+
+    /// <summary>Loads <paramref name="path"/>, applies the <c>--set</c> overrides and validates everything.</summary>
+    /// <exception cref="ConfigException">Anything is missing, malformed, unknown or out of range (one line).</exception>
+    public static GanExperimentConfig Load(string path, IEnumerable<string>? sets = null) => From(ConfigSource.Load(path, sets));
+
+    /// <summary>Validates an already parsed configuration.</summary>
+    /// <exception cref="ConfigException">Anything is unknown or out of range.</exception>
+    public static GanExperimentConfig From(ConfigSource source)
+    {
+        const string groupsAllowed = "an object of groups, e.g. groups { joint { count = 1, masks = \"joint\" } }";
+        var groupNames = source.ChildNames("groups", groupsAllowed);
+        source.RequireKnownKeys(KnownKeys.Concat(groupNames.SelectMany(g => ExperimentConfig.GroupKeys.Select(k => $"groups.{g}.{k}"))).ToHashSet());
+
+        var defaultName = Path.GetFileNameWithoutExtension(source.Origin);
+        var experiment = source.GetString("experiment", SafeName().IsMatch(defaultName) ? defaultName : "gan",
+            SafeName(), "a name of letters, digits, '.', '_' or '-', starting with a letter or digit");
+        source.GetString("kind", Kind, KindPattern(), $"one of: {ExperimentConfig.Kind}, {Kind}");
+        var seed = source.GetLong("seed", 888, 0, long.MaxValue);
+        var budget = source.GetLong("budget", 10_000, 1, 100_000_000);
+        var scheduling = source.GetEnum("scheduling", SchedulingMode.Lockstep);
+        var credits = source.GetInt("credits", 1, 1, 1000);
+        var device = source.GetEnum("device", DeviceChoice.Auto);
+        var threads = source.GetInt("threads", 2, 1, 1024);
+        var timeout = TimeSpan.FromMinutes(source.GetDouble("timeout-minutes", 120, 0.1, 10_080));
+        var logLevel = source.GetEnum("log-level", LogLevel.Information);
+
+        var set = source.GetString("data.set", "fashion-mnist", DataSetPattern(), $"one of: {string.Join(", ", ImageDatasets.Names)}");
+        var dataPath = source.GetString("data.path", ImageDatasets.DefaultPath(set), AnyText(), "a folder");
+        var data = new DataSection(set, dataPath, source.GetInt("data.train-images", 0, 0, 10_000_000), source.GetInt("data.test-images", 0, 0, 10_000_000));
+        var gan = ParseGan(source);
+        var evaluation = new GanEvaluationSection(
+            source.GetLong("evaluation.every", Math.Max(1, budget / 10), 1, budget),
+            source.GetInt("evaluation.quick-samples", 500, 0, 100_000),
+            source.GetInt("evaluation.samples", 1000, 10, 10_000),
+            source.GetInt("evaluation.diversity-inputs", 100, 1, 10_000),
+            source.GetLong("evaluation.seed", seed, 0, long.MaxValue),
+            ExpandHome(source.GetString("evaluation.classifier-cache", DefaultClassifierCache, AnyText(), "a folder")));
+
+        if (groupNames.Count == 0)
+            throw new ConfigException($"{source.Origin}: groups = {source.RawText("groups")} is not allowed (at least one group is required: {groupsAllowed})");
+        var groups = new List<GroupSpec>();
+        var masks = new List<string>();
+        foreach (var name in groupNames)
+        {
+            var (group, spec) = ExperimentConfig.ParseGroup(source, name, ImageSide * ImageSide);
+            groups.Add(group);
+            masks.Add(spec);
+        }
+        PopulationSpec population;
+        try
+        {
+            population = new PopulationSpec(seed, budget, groups, scheduling, credits, evaluation.QuickSamples > 0 ? evaluation.Every : 0);
+        }
+        catch (PopulationSpecException e)
+        {
+            throw new ConfigException($"{source.Origin}: {e.Message}", e);
+        }
+        ExperimentConfig.CheckWindows(source, population);
+        return new GanExperimentConfig(experiment, population, data, gan, evaluation, device, threads, timeout,
+            logLevel, masks, source)
+        {
+            MaxRejectionsInARow = source.GetInt("agents.max-rejections", ExperimentConfig.DefaultMaxRejections, 0, 1_000_000),
+        };
+    }
+
+    /// <summary>Where the evaluation classifier is cached unless the config says otherwise.</summary>
+    public static string DefaultClassifierCache =>
+        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "biglearn", "classifiers");
+
+    private static GanSettings ParseGan(ConfigSource source)
+    {
+        var d = new GanSettings();
+        return new GanSettings
+        {
+            BatchSize = source.GetInt("gan.batch-size", d.BatchSize, 2, 4096),
+            Channels = source.GetInt("gan.channels", d.Channels, 1, 1024),
+            NoiseDim = source.GetInt("gan.noise-dim", d.NoiseDim, 1, 4096),
+            GeneratorLearningRate = source.GetDouble("gan.generator-learning-rate", d.GeneratorLearningRate, 1e-12, 1),
+            DiscriminatorLearningRate = source.GetDouble("gan.discriminator-learning-rate", d.DiscriminatorLearningRate, 1e-12, 1),
+            Beta1 = source.GetDouble("gan.beta1", d.Beta1, 0, 0.999999),
+            Beta2 = source.GetDouble("gan.beta2", d.Beta2, 0, 0.999999),
+            R1Gamma = source.GetDouble("gan.r1-gamma", d.R1Gamma, 0, 1e6),
+            R1Interval = source.GetInt("gan.r1-interval", d.R1Interval, 1, 1_000_000),
+            EmaDecay = source.GetDouble("gan.ema-decay", d.EmaDecay, 0, 0.999999),
+        };
+    }
+
+    private static string ExpandHome(string path) =>
+        path == "~" || path.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.Length > 2 ? path[2..] : "")
+            : path;
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    private static partial Regex SafeName();
+
+    [GeneratedRegex("^gan$")]
+    private static partial Regex KindPattern();
+
+    [GeneratedRegex("^(fashion-mnist|mnist)$")]
+    private static partial Regex DataSetPattern();
+
+    [GeneratedRegex(@"\S")]
+    private static partial Regex AnyText();
+}
