@@ -34,7 +34,14 @@ public sealed record DataSection(string Set, string Path, int TrainImages, int T
 /// <param name="DiversityInputs">Test inputs whose 8 completions measure the diversity at each observed ratio.</param>
 /// <param name="Seed">Seed of the evaluation's images, masks and noise.</param>
 /// <param name="ClassifierCache">Folder where the evaluation classifier's weights are kept between runs.</param>
-public sealed record GanEvaluationSection(long Every, int QuickSamples, int Samples, int DiversityInputs, long Seed, string ClassifierCache);
+/// <param name="ClassifierEpochs">Epochs of the evaluation classifier's training (0: the default recipe for the split's size).</param>
+public sealed record GanEvaluationSection(long Every, int QuickSamples, int Samples, int DiversityInputs, long Seed, string ClassifierCache,
+    int ClassifierEpochs)
+{
+    /// <summary>The classifier's training recipe for a training split of <paramref name="trainCount"/> images.</summary>
+    public Core.Gan.Evaluation.ClassifierTrainingSettings ClassifierTraining(int trainCount) =>
+        ClassifierEpochs > 0 ? new(Epochs: ClassifierEpochs) : Core.Gan.Evaluation.ClassifierTrainingSettings.For(trainCount);
+}
 
 /// <summary>
 /// A validated <c>kind = gan</c> experiment: a population of task agents training one mask-conditioned GAN (PAPER.md §4.2)
@@ -69,7 +76,7 @@ public sealed partial record GanExperimentConfig(
         "gan.batch-size", "gan.channels", "gan.noise-dim", "gan.generator-learning-rate", "gan.discriminator-learning-rate",
         "gan.beta1", "gan.beta2", "gan.r1-gamma", "gan.r1-interval", "gan.ema-decay",
         "evaluation.every", "evaluation.quick-samples", "evaluation.samples", "evaluation.diversity-inputs", "evaluation.seed",
-        "evaluation.classifier-cache",
+        "evaluation.classifier-cache", "evaluation.classifier-epochs",
         "agents.max-rejections",
     ];
 
@@ -111,7 +118,8 @@ public sealed partial record GanExperimentConfig(
             source.GetInt("evaluation.samples", 1000, 10, 10_000),
             source.GetInt("evaluation.diversity-inputs", 100, 1, 10_000),
             source.GetLong("evaluation.seed", seed, 0, long.MaxValue),
-            ExpandHome(source.GetString("evaluation.classifier-cache", DefaultClassifierCache, AnyText(), "a folder")));
+            ExpandHome(source.GetString("evaluation.classifier-cache", DefaultClassifierCache, AnyText(), "a folder")),
+            source.GetInt("evaluation.classifier-epochs", 0, 0, 1000));
 
         if (groupNames.Count == 0)
             throw new ConfigException($"{source.Origin}: groups = {source.RawText("groups")} is not allowed (at least one group is required: {groupsAllowed})");

@@ -47,7 +47,8 @@ internal sealed class GanEvaluator(GanExperimentConfig config, ImageDataset data
     public IReadOnlyDictionary<string, double> Evaluate(ITaskRunner runner)
     {
         var trainer = (GanTrainer)runner;
-        _classifier ??= FeatureClassifier.LoadOrTrain(data, config.Evaluation.ClassifierCache, GanRunFactory.ClassifierSeed);
+        _classifier ??= FeatureClassifier.LoadOrTrain(data, config.Evaluation.ClassifierCache, GanRunFactory.ClassifierSeed,
+            config.Evaluation.ClassifierTraining(data.Train.Count));
         var values = new Dictionary<string, double>
         {
             [DiscriminatorLoss] = trainer.LastDiscriminatorLoss,

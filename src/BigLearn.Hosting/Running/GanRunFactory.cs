@@ -25,7 +25,8 @@ public static class GanRunFactory
     /// </summary>
     public static void PrepareClassifier(GanExperimentConfig config, ImageDataset data)
     {
-        using var classifier = FeatureClassifier.LoadOrTrain(data, config.Evaluation.ClassifierCache, ClassifierSeed);
+        using var classifier = FeatureClassifier.LoadOrTrain(data, config.Evaluation.ClassifierCache, ClassifierSeed,
+            config.Evaluation.ClassifierTraining(data.Train.Count));
     }
 
     /// <summary>The classifier's seed: fixed, so every run on a data set (whatever its own seed) is scored by the same classifier.</summary>
