@@ -10,7 +10,7 @@ internal static partial class ValidateCommand
 {
     public static Command Create(CliConsole console)
     {
-        var config = new Argument<string>("CONFIG") { Description = "HOCON experiment file (kind = population or kind = landscape)" };
+        var config = new Argument<string>("CONFIG") { Description = "HOCON experiment file (kind = population, gan or landscape)" };
         var sets = new Option<string[]>("--set")
         {
             Description = "Override a config key, repeatable: --set budget=1000",
@@ -30,7 +30,7 @@ internal static partial class ValidateCommand
     private static int Validate(CliConsole console, string path, string[] sets)
     {
         var source = ConfigSource.Load(path, sets);
-        var kind = source.GetString("kind", ExperimentConfig.Kind, KindPattern(), $"one of: {ExperimentConfig.Kind}, {LandscapeConfig.Kind}");
+        var kind = source.GetString("kind", ExperimentConfig.Kind, KindPattern(), $"one of: {ExperimentConfig.Kind}, {GanExperimentConfig.Kind}, {LandscapeConfig.Kind}");
         string summary;
         if (kind == LandscapeConfig.Kind)
         {
@@ -40,6 +40,14 @@ internal static partial class ValidateCommand
                 $"landscape {landscape.Experiment}: {s.GridPoints}×{s.GridPoints} grid on [{s.GridMin}, {s.GridMax}]², {s.Samples} samples, seed {s.Seed}, " +
                 $"{s.MarginalAnglesDeg.Length} marginal angles, {s.ConditionalAnglesDeg.Length} conditional angles × {s.ConditionalValues} values");
         }
+        else if (kind == GanExperimentConfig.Kind)
+        {
+            var gan = GanExperimentConfig.From(source);
+            var spec = gan.Population;
+            summary = string.Create(CultureInfo.InvariantCulture,
+                $"gan {gan.Experiment} on {gan.Data.Set}: {spec.BudgetTasks} tasks, {spec.AgentCount} agents in {spec.Groups.Count} group(s) " +
+                $"({string.Join(", ", spec.Groups.Select(g => g.Name))}), batch {gan.Gan.BatchSize}, {gan.Gan.Channels} channels, seed {spec.Seed}");
+        }
         else
         {
             summary = ExperimentConfig.From(source).Summary();
@@ -48,6 +56,6 @@ internal static partial class ValidateCommand
         return 0;
     }
 
-    [GeneratedRegex("^(population|landscape)$")]
+    [GeneratedRegex("^(population|gan|landscape)$")]
     private static partial Regex KindPattern();
 }

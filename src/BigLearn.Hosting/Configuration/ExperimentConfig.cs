@@ -111,7 +111,7 @@ public sealed partial record ExperimentConfig(
             source.GetDouble("model.init-mean", -5, -1e6, 1e6),
             source.GetDouble("model.init-spread", 0.1, 0, 1e6));
         var evaluation = new EvaluationSection(
-            source.GetLong("evaluation.every", Math.Max(1, budget / 20), 1, budget),
+            source.GetLong("evaluation.every", Math.Max(1, budget / 20), 1, 1_000_000_000),
             source.GetInt("evaluation.samples", 10_000, 10, 10_000_000),
             source.GetLong("evaluation.seed", seed, 0, long.MaxValue));
 

@@ -113,7 +113,7 @@ public sealed partial record GanExperimentConfig(
         var data = new DataSection(set, dataPath, source.GetInt("data.train-images", 0, 0, 10_000_000), source.GetInt("data.test-images", 0, 0, 10_000_000));
         var gan = ParseGan(source);
         var evaluation = new GanEvaluationSection(
-            source.GetLong("evaluation.every", Math.Max(1, budget / 10), 1, budget),
+            source.GetLong("evaluation.every", Math.Max(1, budget / 10), 1, 1_000_000_000),
             source.GetInt("evaluation.quick-samples", 500, 0, 100_000),
             source.GetInt("evaluation.samples", 1000, 10, 10_000),
             source.GetInt("evaluation.diversity-inputs", 100, 1, 10_000),
