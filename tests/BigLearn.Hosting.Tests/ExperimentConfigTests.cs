@@ -111,7 +111,7 @@ public sealed class ExperimentConfigTests : IDisposable
     [InlineData("model.objective=js", "model.objective = js is not allowed (one of: reverse-kl, forward-kl)")]
     [InlineData("credits=0", "credits = 0 is not allowed (an integer in [1, 1000]")]
     [InlineData("evaluation.samples=5", "evaluation.samples = 5 is not allowed (an integer in [10, 10000000])")]
-    [InlineData("kind=landscape", "kind = landscape is not allowed (one of: population)")]
+    [InlineData("kind=landscape", "kind = landscape is not allowed (one of: population, gan)")]
     [InlineData("groups=3", "groups = 3 is not allowed (an object of groups")]
     public void A_bad_population_setting_fails_with_one_line_naming_the_key_value_and_whats_allowed(string set, string expected)
     {
