@@ -67,7 +67,8 @@ public sealed partial class GmmTrainer : ITaskRunner, IDisposable
     /// components whose posterior weights are balanced there, multiplies the score (z² − 1 ≈ 87) by the difference of
     /// their log-ratios (≈ 125): one of 100 observed points gave a gradient of norm 140, and the step (lr 0.1) turned a
     /// well-placed component (σ ≈ 0.22) into one with a Cholesky off-diagonal of −12. Over fresh draws at that state the
-    /// median norm is 1.8 and the 99th percentile 137. Over the whole run 0.18 % of conditional steps exceed 5.
+    /// median norm is 1.8 and the 99th percentile 137; before that step, 31 of the run's 30,721 conditional steps
+    /// (0.10 %) had a norm above 5, the largest 23. Marginal gradients from the paper's initial state reach 5.2.
     /// </remarks>
     public double ConditionalGradientClip
     {
