@@ -96,6 +96,16 @@ public sealed class ExperimentConfigTests : IDisposable
     }
 
     [Theory]
+    [InlineData(null, 5.0)]
+    [InlineData("model.conditional-gradient-clip=2.5", 2.5)]
+    [InlineData("model.conditional-gradient-clip=0", double.PositiveInfinity)]
+    public void The_conditional_trust_region_is_five_by_default_and_zero_switches_it_off(string? set, double expected)
+    {
+        var config = ExperimentConfig.Load(Write(TwoGroups), set is null ? [] : [set]);
+        Assert.Equal(expected, config.Model.ConditionalGradientClip);
+    }
+
+    [Theory]
     [InlineData("groups.marginal.masks=\"haar(marginal(k=3))\"", "groups.marginal.masks = \"haar(marginal(k=3))\" is not allowed (marginal(k=3): k must be in [1, 2]")]
     [InlineData("groups.joint.masks=\"jont\"", "groups.joint.masks = \"jont\" is not allowed (")]
     [InlineData("groups.joint.share=0", "groups.joint.share = 0 is not allowed (a number in [")]
@@ -110,6 +120,7 @@ public sealed class ExperimentConfigTests : IDisposable
     [InlineData("scheduling=sometimes", "scheduling = sometimes is not allowed (one of: lockstep, free)")]
     [InlineData("model.objective=js", "model.objective = js is not allowed (one of: reverse-kl, forward-kl)")]
     [InlineData("credits=0", "credits = 0 is not allowed (an integer in [1, 1000]")]
+    [InlineData("model.conditional-gradient-clip=-1", "model.conditional-gradient-clip = -1 is not allowed (a number in [0, 1000000])")]
     [InlineData("evaluation.samples=5", "evaluation.samples = 5 is not allowed (an integer in [10, 10000000])")]
     [InlineData("kind=landscape", "kind = landscape is not allowed (one of: population, gan)")]
     [InlineData("groups=3", "groups = 3 is not allowed (an object of groups")]

@@ -16,7 +16,14 @@ namespace BigLearn.Hosting.Configuration;
 /// <param name="SamplesPerStep">Monte-Carlo samples per inner step.</param>
 /// <param name="InitMean">Common offset of the initial means.</param>
 /// <param name="InitSpread">Standard deviation of the initial means around it.</param>
-public sealed record ModelSection(int Components, double LearningRate, ObjectiveKind Objective, int SamplesPerStep, double InitMean, double InitSpread);
+public sealed record ModelSection(int Components, double LearningRate, ObjectiveKind Objective, int SamplesPerStep, double InitMean, double InitSpread)
+{
+    /// <summary>
+    /// The trust region of conditional steps (<c>model.conditional-gradient-clip</c>; 0 in the file switches it off):
+    /// see <see cref="Core.Training.GmmTrainer.ConditionalGradientClip"/>.
+    /// </summary>
+    public double ConditionalGradientClip { get; init; } = Core.Training.GmmTrainer.DefaultConditionalGradientClip;
+}
 
 /// <summary>The grid target: <c>Size^Dim</c> equal components with covariance <c>Variance·I</c>, <c>Spacing</c> apart.</summary>
 /// <param name="Dim">Data dimension.</param>
@@ -61,6 +68,7 @@ public sealed partial record ExperimentConfig(
     [
         "experiment", "kind", "seed", "budget", "scheduling", "credits", "device", "threads", "timeout-minutes", "log-level",
         "model.components", "model.learning-rate", "model.objective", "model.samples-per-step", "model.init-mean", "model.init-spread",
+        "model.conditional-gradient-clip",
         "target.dim", "target.size", "target.spacing", "target.variance",
         "evaluation.every", "evaluation.samples", "evaluation.seed",
         .. LedgerSection.Keys,
@@ -109,7 +117,11 @@ public sealed partial record ExperimentConfig(
             ParseObjective(source),
             source.GetInt("model.samples-per-step", 100, 1, 10_000_000),
             source.GetDouble("model.init-mean", -5, -1e6, 1e6),
-            source.GetDouble("model.init-spread", 0.1, 0, 1e6));
+            source.GetDouble("model.init-spread", 0.1, 0, 1e6))
+        {
+            ConditionalGradientClip = source.GetDouble("model.conditional-gradient-clip", Core.Training.GmmTrainer.DefaultConditionalGradientClip, 0, 1e6)
+                is var clip && clip > 0 ? clip : double.PositiveInfinity,
+        };
         var evaluation = new EvaluationSection(
             source.GetLong("evaluation.every", Math.Max(1, budget / 20), 1, 1_000_000_000),
             source.GetInt("evaluation.samples", 10_000, 10, 10_000_000),

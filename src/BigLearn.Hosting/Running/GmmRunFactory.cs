@@ -42,7 +42,10 @@ public static class GmmRunFactory
         var mixture = new GaussianMixtureModel(target.Dim, model.Components, config.Population.Seed, learnableWeights: false,
             model.InitMean, model.InitSpread, device);
         var grid = TargetMixture.Grid(target.Size, target.Spacing, target.Variance, target.Dim, device);
-        var trainer = new GmmTrainer(mixture, grid, model.Objective, model.LearningRate, model.SamplesPerStep);
+        var trainer = new GmmTrainer(mixture, grid, model.Objective, model.LearningRate, model.SamplesPerStep)
+        {
+            ConditionalGradientClip = model.ConditionalGradientClip,
+        };
         if (config.Ledger is { } ledger) trainer.UseContributionObjective(ledger.Objective);
         return trainer;
     }
