@@ -59,6 +59,29 @@ public sealed class GanRunCommandTests : IDisposable
     }
 
     [Fact]
+    public void Two_lockstep_runs_with_the_same_seed_write_the_same_summary_apart_from_timings()
+    {
+        if (!Directory.Exists("/usr/share/datasets/fashion-mnist"))
+            Assert.Fail("Fashion-MNIST is missing: run .ci/install-data (apt-get install dataset-fashion-mnist)");
+        string cache = Path.Combine(_folder, "cache");
+        string Summary(string name, params string[] sets)
+        {
+            var outDir = Path.Combine(_folder, name);
+            var error = new StringWriter();
+            string[] args = ["run", Config("gan-smoke.conf"), "--set", "budget=12", "--set", "evaluation.every=6", "--set", $"evaluation.classifier-cache={cache}",
+                .. sets.SelectMany(s => new[] { "--set", s }), "--out", outDir];
+            Assert.True(Cli.Run(args, new StringWriter(), error) == 0, error.ToString());
+            var text = File.ReadAllText(Path.Combine(outDir, "summary.json"));
+            return text[..text.IndexOf("\"timings\"", StringComparison.Ordinal)];
+        }
+
+        // The first run trains the classifier into the cache, the second reads it back: the figures must not change.
+        var first = Summary("a");
+        Assert.Equal(first, Summary("b"));
+        Assert.NotEqual(first, Summary("c", "seed=889"));
+    }
+
+    [Fact]
     public void A_missing_data_set_exits_with_2_naming_the_install_command_and_leaves_no_folder()
     {
         var outDir = Path.Combine(_folder, "run");
