@@ -32,6 +32,7 @@ public sealed class GanOutputTests : IDisposable
         using var summary = JsonDocument.Parse(GanRunWriter.SummaryJson(Outcome()));
         var root = summary.RootElement;
         Assert.Equal(99, root.GetProperty("steps").GetInt64());
+        Assert.False(root.GetProperty("interrupted").GetBoolean());
         Assert.Equal(1, root.GetProperty("nan_steps").GetInt64());
         Assert.Equal(0.01, root.GetProperty("nan_step_fraction").GetDouble(), 12);
         Assert.Equal(31.5, root.GetProperty("classifier_fid").GetDouble());
@@ -46,6 +47,13 @@ public sealed class GanOutputTests : IDisposable
         Assert.Equal(10.2, root.GetProperty("data_spread").GetDouble());
         Assert.Equal("timings", root.EnumerateObject().Last().Name);
         Assert.Equal(24.75, root.GetProperty("timings").GetProperty("wall_seconds").GetDouble(), 9);
+    }
+
+    [Fact]
+    public void An_interrupted_run_says_so_in_its_summary()
+    {
+        using var summary = JsonDocument.Parse(GanRunWriter.SummaryJson(Outcome() with { Interrupted = true }));
+        Assert.True(summary.RootElement.GetProperty("interrupted").GetBoolean());
     }
 
     [Fact]

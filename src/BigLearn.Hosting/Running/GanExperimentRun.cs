@@ -113,7 +113,7 @@ public static class GanExperimentRun
             var curve = new List<GanPoint> { Point(initial, 0) };
             curve.AddRange(result.Evaluations.Select(e => Point(e, record.EvaluationSeconds.GetValueOrDefault(e.TasksRun, trainingSeconds))));
             var outcome = Outcome(config, result, record.RejectedSteps, curve, final.Figures, final.Grids, trainingSeconds,
-                evaluationClock.Elapsed.TotalSeconds);
+                evaluationClock.Elapsed.TotalSeconds) with { Interrupted = result.Interrupted };
             return (outcome, result.Interrupted);
         }
         finally

@@ -62,6 +62,9 @@ public sealed record GanOutcome(
     int AgentRestarts, int ModelRestarts, IReadOnlyList<GroupRow> Groups, IReadOnlyList<AgentRow> Agents, IReadOnlyList<GanPoint> Curve,
     GanFigures Final, IReadOnlyList<ImageFigure> Grids, IReadOnlyList<string> Settings, double TrainingSeconds, double EvaluationSeconds)
 {
+    /// <summary>True when the run was stopped (Ctrl-C, SIGTERM) before its budget; the figures describe the model at that point.</summary>
+    public bool Interrupted { get; init; }
+
     /// <summary>Share of the planned steps that were not applied.</summary>
     public double NanStepFraction => Steps + NanSteps == 0 ? 0 : (double)NanSteps / (Steps + NanSteps);
 }

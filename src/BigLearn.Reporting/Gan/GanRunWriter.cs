@@ -74,6 +74,7 @@ public static class GanRunWriter
             json.WriteString("scheduling", outcome.Scheduling);
             json.WriteNumber("budget", outcome.Budget);
             json.WriteNumber("tasks", outcome.Tasks);
+            json.WriteBoolean("interrupted", outcome.Interrupted);
             json.WriteNumber("steps", outcome.Steps);
             json.WriteNumber("nan_steps", outcome.NanSteps);
             json.WriteNumber("nan_step_fraction", Round(outcome.NanStepFraction));
