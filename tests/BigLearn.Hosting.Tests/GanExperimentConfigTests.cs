@@ -29,7 +29,7 @@ public sealed class GanExperimentConfigTests : IDisposable
     public void Absent_keys_take_the_documented_defaults()
     {
         var config = GanExperimentConfig.Load(Write(Minimal));
-        Assert.Equal(("gan", 888L, 100L, 2), (config.Experiment, config.Population.Seed, config.Population.BudgetTasks, config.Threads));
+        Assert.Equal(("gan", 888L, 100L, 1), (config.Experiment, config.Population.Seed, config.Population.BudgetTasks, config.Threads));
         Assert.Equal(("fashion-mnist", "/usr/share/datasets/fashion-mnist", 0, 0), (config.Data.Set, config.Data.Path, config.Data.TrainImages, config.Data.TestImages));
         Assert.Equal(new GanSettings(), config.Gan);
         Assert.Equal((10L, 500, 1000, 100, 888L), (config.Evaluation.Every, config.Evaluation.QuickSamples, config.Evaluation.Samples,

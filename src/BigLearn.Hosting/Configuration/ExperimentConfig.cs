@@ -86,22 +86,8 @@ public sealed partial record ExperimentConfig(
     /// <exception cref="ConfigException">Anything is unknown or out of range.</exception>
     public static ExperimentConfig From(ConfigSource source)
     {
-        const string groupsAllowed = "an object of groups, e.g. groups { joint { count = 1, masks = \"joint\" } }";
-        var groupNames = source.ChildNames("groups", groupsAllowed);
-        source.RequireKnownKeys(KnownKeys.Concat(groupNames.SelectMany(g => GroupKeys.Select(k => $"groups.{g}.{k}"))).ToHashSet());
-
-        var defaultName = Path.GetFileNameWithoutExtension(source.Origin);
-        var experiment = source.GetString("experiment", SafeName().IsMatch(defaultName) ? defaultName : "population",
-            SafeName(), "a name of letters, digits, '.', '_' or '-', starting with a letter or digit");
-        source.GetString("kind", Kind, KindPattern(), $"one of: {Kind}, {GanExperimentConfig.Kind}");
-        var seed = source.GetLong("seed", 888, 0, long.MaxValue);
-        var budget = source.GetLong("budget", 10_000, 1, 100_000_000);
-        var scheduling = source.GetEnum("scheduling", SchedulingMode.Lockstep);
-        var credits = source.GetInt("credits", 1, 1, 1000);
-        var device = source.GetEnum("device", DeviceChoice.Auto);
-        var threads = source.GetInt("threads", 1, 1, 1024);
-        var timeout = TimeSpan.FromMinutes(source.GetDouble("timeout-minutes", 120, 0.1, 10_080));
-        var logLevel = source.GetEnum("log-level", LogLevel.Information);
+        var basics = RunBasics.Parse(source, Kind, KnownKeys, "population");
+        var (seed, budget) = (basics.Seed, basics.Budget);
 
         var target = new TargetSection(
             source.GetInt("target.dim", 2, 1, 3),
@@ -127,28 +113,20 @@ public sealed partial record ExperimentConfig(
             source.GetInt("evaluation.samples", 10_000, 10, 10_000_000),
             source.GetLong("evaluation.seed", seed, 0, long.MaxValue));
 
-        if (groupNames.Count == 0)
-            throw new ConfigException($"{source.Origin}: groups = {source.RawText("groups")} is not allowed (at least one group is required: {groupsAllowed})");
-        var groups = new List<GroupSpec>();
-        var masks = new List<string>();
-        foreach (var name in groupNames)
-        {
-            var (group, spec) = ParseGroup(source, name, target.Dim);
-            groups.Add(group);
-            masks.Add(spec);
-        }
+        var (groups, masks) = basics.ParseGroups(source, target.Dim);
         var ledger = LedgerSection.Parse(source, budget, seed);
         PopulationSpec population;
         try
         {
-            population = new PopulationSpec(seed, budget, groups, scheduling, credits, evaluation.Every) { Contributions = ledger };
+            population = new PopulationSpec(seed, budget, groups, basics.Scheduling, basics.Credits, evaluation.Every) { Contributions = ledger };
         }
         catch (PopulationSpecException e)
         {
             throw new ConfigException($"{source.Origin}: {e.Message}", e);
         }
         CheckWindows(source, population);
-        return new ExperimentConfig(experiment, population, model, target, evaluation, device, threads, timeout, logLevel, masks, source)
+        return new ExperimentConfig(basics.Experiment, population, model, target, evaluation, basics.Device, basics.Threads, basics.Timeout,
+            basics.FileLogLevel, masks, source)
         {
             Ledger = ledger,
             Checkpoint = ParseCheckpoint(source, budget),
@@ -204,9 +182,6 @@ public sealed partial record ExperimentConfig(
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
     private static partial Regex SafeName();
-
-    [GeneratedRegex("^population$")]
-    private static partial Regex KindPattern();
 
     [GeneratedRegex("^(reverse-kl|forward-kl)$")]
     private static partial Regex ObjectivePattern();

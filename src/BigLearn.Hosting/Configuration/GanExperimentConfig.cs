@@ -91,22 +91,8 @@ public sealed partial record GanExperimentConfig(
     /// <exception cref="ConfigException">Anything is unknown or out of range.</exception>
     public static GanExperimentConfig From(ConfigSource source)
     {
-        const string groupsAllowed = "an object of groups, e.g. groups { joint { count = 1, masks = \"joint\" } }";
-        var groupNames = source.ChildNames("groups", groupsAllowed);
-        source.RequireKnownKeys(KnownKeys.Concat(groupNames.SelectMany(g => ExperimentConfig.GroupKeys.Select(k => $"groups.{g}.{k}"))).ToHashSet());
-
-        var defaultName = Path.GetFileNameWithoutExtension(source.Origin);
-        var experiment = source.GetString("experiment", SafeName().IsMatch(defaultName) ? defaultName : "gan",
-            SafeName(), "a name of letters, digits, '.', '_' or '-', starting with a letter or digit");
-        source.GetString("kind", Kind, KindPattern(), $"one of: {ExperimentConfig.Kind}, {Kind}");
-        var seed = source.GetLong("seed", 888, 0, long.MaxValue);
-        var budget = source.GetLong("budget", 10_000, 1, 100_000_000);
-        var scheduling = source.GetEnum("scheduling", SchedulingMode.Lockstep);
-        var credits = source.GetInt("credits", 1, 1, 1000);
-        var device = source.GetEnum("device", DeviceChoice.Auto);
-        var threads = source.GetInt("threads", 2, 1, 1024);
-        var timeout = TimeSpan.FromMinutes(source.GetDouble("timeout-minutes", 120, 0.1, 10_080));
-        var logLevel = source.GetEnum("log-level", LogLevel.Information);
+        var basics = RunBasics.Parse(source, Kind, KnownKeys, "gan");
+        var (seed, budget) = (basics.Seed, basics.Budget);
 
         var set = source.GetString("data.set", "fashion-mnist", DataSetPattern(), $"one of: {string.Join(", ", ImageDatasets.Names)}");
         var dataPath = source.GetString("data.path", ImageDatasets.DefaultPath(set), AnyText(), "a folder");
@@ -121,28 +107,19 @@ public sealed partial record GanExperimentConfig(
             ExpandHome(source.GetString("evaluation.classifier-cache", DefaultClassifierCache, AnyText(), "a folder")),
             source.GetInt("evaluation.classifier-epochs", 0, 0, 1000));
 
-        if (groupNames.Count == 0)
-            throw new ConfigException($"{source.Origin}: groups = {source.RawText("groups")} is not allowed (at least one group is required: {groupsAllowed})");
-        var groups = new List<GroupSpec>();
-        var masks = new List<string>();
-        foreach (var name in groupNames)
-        {
-            var (group, spec) = ExperimentConfig.ParseGroup(source, name, ImageSide * ImageSide);
-            groups.Add(group);
-            masks.Add(spec);
-        }
+        var (groups, masks) = basics.ParseGroups(source, ImageSide * ImageSide);
         PopulationSpec population;
         try
         {
-            population = new PopulationSpec(seed, budget, groups, scheduling, credits, evaluation.QuickSamples > 0 ? evaluation.Every : 0);
+            population = new PopulationSpec(seed, budget, groups, basics.Scheduling, basics.Credits, evaluation.QuickSamples > 0 ? evaluation.Every : 0);
         }
         catch (PopulationSpecException e)
         {
             throw new ConfigException($"{source.Origin}: {e.Message}", e);
         }
         ExperimentConfig.CheckWindows(source, population);
-        return new GanExperimentConfig(experiment, population, data, gan, evaluation, device, threads, timeout,
-            logLevel, masks, source)
+        return new GanExperimentConfig(basics.Experiment, population, data, gan, evaluation, basics.Device, basics.Threads, basics.Timeout,
+            basics.FileLogLevel, masks, source)
         {
             MaxRejectionsInARow = source.GetInt("agents.max-rejections", ExperimentConfig.DefaultMaxRejections, 0, 1_000_000),
         };
@@ -175,12 +152,6 @@ public sealed partial record GanExperimentConfig(
         path == "~" || path.StartsWith("~/", StringComparison.Ordinal)
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.Length > 2 ? path[2..] : "")
             : path;
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
-    private static partial Regex SafeName();
-
-    [GeneratedRegex("^gan$")]
-    private static partial Regex KindPattern();
 
     [GeneratedRegex("^(fashion-mnist|mnist)$")]
     private static partial Regex DataSetPattern();
