@@ -91,17 +91,7 @@ public static class ExperimentRunWriter
             WriteFinite(json, "high_quality_fraction", final.HighQualityFraction);
             WriteFinite(json, "reverse_kl", final.ReverseKl);
             WriteFinite(json, "forward_kl", final.ForwardKl);
-            json.WriteStartObject("groups");
-            foreach (var g in outcome.Groups)
-            {
-                json.WriteStartObject(g.Name);
-                json.WriteNumber("agents", g.Agents);
-                json.WriteNumber("tasks", g.Tasks);
-                json.WriteNumber("steps", g.Steps);
-                json.WriteNumber("rejections", g.Rejections);
-                json.WriteEndObject();
-            }
-            json.WriteEndObject();
+            WriteGroups(json, outcome.Groups);
             if (outcome.Contributions is { } contributions) ContributionOutputs.WriteSummary(json, contributions);
             json.WriteStartObject("timings");
             json.WriteNumber("wall_seconds", Math.Round(outcome.WallSeconds, 3));
@@ -109,6 +99,22 @@ public static class ExperimentRunWriter
             json.WriteEndObject();
             json.WriteEndObject();
         });
+    }
+
+    /// <summary>Writes the <c>"groups"</c> object: per group its agents, tasks, applied steps and rejections.</summary>
+    internal static void WriteGroups(Utf8JsonWriter json, IReadOnlyList<GroupRow> groups)
+    {
+        json.WriteStartObject("groups");
+        foreach (var g in groups)
+        {
+            json.WriteStartObject(g.Name);
+            json.WriteNumber("agents", g.Agents);
+            json.WriteNumber("tasks", g.Tasks);
+            json.WriteNumber("steps", g.Steps);
+            json.WriteNumber("rejections", g.Rejections);
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
     }
 
     /// <summary>Writes a number, or null when it is not finite (JSON has no NaN or infinity; a diverged model's KL can be).</summary>

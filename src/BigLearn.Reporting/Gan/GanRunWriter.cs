@@ -93,17 +93,7 @@ public static class GanRunWriter
             json.WriteEndObject();
             Finite(json, "data_spread", final.DataSpread);
             json.WriteNumber("evaluated_images", final.EvaluatedImages);
-            json.WriteStartObject("groups");
-            foreach (var g in outcome.Groups)
-            {
-                json.WriteStartObject(g.Name);
-                json.WriteNumber("agents", g.Agents);
-                json.WriteNumber("tasks", g.Tasks);
-                json.WriteNumber("steps", g.Steps);
-                json.WriteNumber("rejections", g.Rejections);
-                json.WriteEndObject();
-            }
-            json.WriteEndObject();
+            ExperimentRunWriter.WriteGroups(json, outcome.Groups);
             json.WriteStartObject("timings");
             json.WriteNumber("wall_seconds", Math.Round(outcome.TrainingSeconds + outcome.EvaluationSeconds, 3));
             json.WriteNumber("training_seconds", Math.Round(outcome.TrainingSeconds, 3));
