@@ -58,4 +58,15 @@ public sealed class SpecTests
         Assert.Equal(descriptor, TaskDescriptor.From(descriptor.ToLearningTask()));
         Assert.NotEqual(descriptor, TaskDescriptor.From(LearningTask.Conditional(4, [1, 3], [0])));
     }
+
+    [Fact]
+    public void A_task_descriptor_carries_the_noise_of_a_noisy_view()
+    {
+        var task = LearningTask.Marginal(2, [0], OrthogonalTransform.Haar(2, new Rng(4))).WithNoise(1.75);
+        var descriptor = TaskDescriptor.From(task);
+        Assert.Equal(1.75, descriptor.Noise);
+        Assert.Equal(task, descriptor.ToLearningTask());
+        Assert.NotEqual(descriptor, TaskDescriptor.From(task.WithNoise(0.5)));
+        Assert.EndsWith("with noise 1.75", descriptor.Description);
+    }
 }

@@ -54,6 +54,7 @@ public sealed class GanExperimentConfigTests : IDisposable
     [InlineData("gan.batchsize=8", "gan.batchsize")]
     [InlineData("groups.halves.masks=half(middle)", "groups.halves.masks = \"half(middle)\" is not allowed")]
     [InlineData("evaluation.samples=5", "evaluation.samples = 5 is not allowed")]
+    [InlineData("groups.joint.masks=\"noisy(joint, sd=1)\"", "groups.joint.masks = \"noisy(joint, sd=1)\" is not allowed (noisy(...) views are for Gaussian-mixture runs")]
     public void A_bad_value_is_refused_in_one_line_naming_the_key(string set, string expected)
     {
         var e = Assert.Throws<ConfigException>(() => GanExperimentConfig.Load(Write(Minimal), [set]));

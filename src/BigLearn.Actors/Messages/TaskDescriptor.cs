@@ -4,7 +4,7 @@ namespace BigLearn.Actors.Messages;
 
 /// <summary>
 /// A <see cref="LearningTask"/> as plain data, small enough to travel in a proposal (a few hundred bytes):
-/// the dimension, the index sets S and T, the transform matrix (row-major) or null, and a readable text.
+/// the dimension, the index sets S and T, the transform matrix (row-major) or null, a readable text and the noise.
 /// Two descriptors are equal when their numbers are equal.
 /// </summary>
 /// <param name="Dim">The data dimension L.</param>
@@ -13,7 +13,9 @@ namespace BigLearn.Actors.Messages;
 /// <param name="Transform">The orthogonal matrix A (row-major, L·L entries), or null for the data domain.</param>
 /// <param name="TransformName">The transform's description (such as <c>haar</c>), or null.</param>
 /// <param name="Description">The task as text, e.g. <c>marginal T={0} in haar</c>.</param>
-public sealed record TaskDescriptor(int Dim, int[] Observed, int[] Target, double[]? Transform, string? TransformName, string Description)
+/// <param name="Noise">σ of the noise the task sees y_T through (0: none; see <see cref="LearningTask.Noise"/>).</param>
+public sealed record TaskDescriptor(int Dim, int[] Observed, int[] Target, double[]? Transform, string? TransformName, string Description,
+    double Noise = 0)
     : IBigLearnMessage
 {
     /// <summary>The descriptor of <paramref name="task"/> (copies its arrays).</summary>
@@ -21,14 +23,14 @@ public sealed record TaskDescriptor(int Dim, int[] Observed, int[] Target, doubl
     {
         ArgumentNullException.ThrowIfNull(task);
         return new TaskDescriptor(task.Dim, (int[])task.Observed.Clone(), (int[])task.Target.Clone(),
-            task.Transform?.ToArray(), task.Transform?.Description, task.ToString());
+            task.Transform?.ToArray(), task.Transform?.Description, task.ToString(), task.Noise);
     }
 
     /// <summary>Rebuilds the task (validating the index sets and the orthogonality of the matrix).</summary>
     public LearningTask ToLearningTask()
     {
         var transform = Transform is null ? null : OrthogonalTransform.FromMatrix(Dim, Transform, TransformName ?? "matrix");
-        return new LearningTask(Dim, Observed, Target, transform);
+        return new LearningTask(Dim, Observed, Target, transform, Noise);
     }
 
     /// <inheritdoc />
@@ -38,7 +40,8 @@ public sealed record TaskDescriptor(int Dim, int[] Observed, int[] Target, doubl
         && other.Target.AsSpan().SequenceEqual(Target)
         && (other.Transform is null ? Transform is null : Transform is not null && other.Transform.AsSpan().SequenceEqual(Transform))
         && other.TransformName == TransformName
-        && other.Description == Description;
+        && other.Description == Description
+        && other.Noise.Equals(Noise);
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Dim, Observed.Length, Target.Length, Transform?.Length ?? -1, Description);

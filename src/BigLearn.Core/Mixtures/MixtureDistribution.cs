@@ -82,17 +82,20 @@ public sealed class MixtureDistribution
 
     /// <summary>
     /// The mixture of the task's target coordinates y_T with y = A·x (joint and marginal tasks): means A μ_k
-    /// and covariances A Σ_k Aᵀ restricted to T, re-factorised by Cholesky. Differentiable.
+    /// and covariances A Σ_k Aᵀ restricted to T, plus σ²I for a noisy task (the law of y_T + σξ), re-factorised by
+    /// Cholesky. Differentiable.
     /// </summary>
     public MixtureDistribution ForTask(LearningTask task)
     {
         CheckTask(task);
         if (task.Kind == TaskKind.Conditional)
             throw new ArgumentException($"{task} is conditional: use Conditional(task, yObserved)", nameof(task));
-        if (task.Kind == TaskKind.Joint && task.Transform is null) return this;
+        if (task.Kind == TaskKind.Joint && task.Transform is null && task.Noise == 0) return this;
         var (means, covariances) = TaskMoments(task);
         if (task.Kind == TaskKind.Marginal)
             (means, covariances) = GaussianMath.Select(means, covariances, IndexTensor(task.Target, Means.device));
+        if (task.Noise > 0) // y_T + σξ: every component's covariance grows by σ²I
+            covariances = covariances + eye(covariances.shape[1], dtype: covariances.dtype, device: covariances.device) * (task.Noise * task.Noise);
         return new MixtureDistribution(means, linalg.cholesky(Symmetrise(covariances)), LogWeights);
     }
 
@@ -197,6 +200,16 @@ public static class TaskProjection
     /// <summary>The target coordinates y_T [N, |T|] of task-domain points y [N, L].</summary>
     public static Tensor Target(LearningTask task, Tensor y) =>
         task.Kind == TaskKind.Joint ? y : y.index_select(1, MixtureDistribution.IndexTensor(task.Target, y.device));
+
+    /// <summary>
+    /// y_T + σξ with ξ ~ N(0, I) from <paramref name="generator"/> for a noisy task (<see cref="LearningTask.Noise"/> σ &gt; 0);
+    /// <paramref name="yTarget"/> itself, drawing nothing, otherwise. The noise does not depend on θ, so gradients
+    /// reach θ through y_T unchanged.
+    /// </summary>
+    public static Tensor AddNoise(LearningTask task, Tensor yTarget, Generator generator) =>
+        task.Noise > 0
+            ? yTarget + randn(yTarget.shape, dtype: yTarget.dtype, device: yTarget.device, generator: generator) * task.Noise
+            : yTarget;
 
     /// <summary>The observed coordinates y_S [N, |S|] of task-domain points y [N, L] (conditional tasks).</summary>
     public static Tensor Observed(LearningTask task, Tensor y) =>

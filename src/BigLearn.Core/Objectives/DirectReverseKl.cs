@@ -25,6 +25,13 @@ namespace BigLearn.Core.Objectives;
 /// (the Jacobians cancel). A 1-D marginal y = a·x (a = row T of A, or a unit vector) has per component the
 /// mean a·μ_k and the variance ‖L_kᵀ a‖², in closed form.
 /// </para>
+/// <para>
+/// A noisy task (σ = <see cref="LearningTask.Noise"/> &gt; 0) draws ξ [N, |T|] after z and ε, as
+/// <see cref="TaskProjection.AddNoise"/> does, evaluates at y_T + σξ, and widens both mixtures by σ²: each 1-D variance
+/// by σ², each joint covariance to L_k L_kᵀ + σ²I (refactorised here). A joint task evaluated at x takes the noise
+/// back to the data domain, x + σAᵀξ, which leaves the log-ratio unchanged because the noise is isotropic. ξ does not
+/// depend on θ, so the gradient formulas above hold with ∂ℓ_i/∂x_i taken at the noisy point.
+/// </para>
 /// The hot loops are compiled fully optimised from their first call (<see cref="MethodImplOptions.AggressiveOptimization"/>):
 /// under tiered compilation on a busy machine they otherwise run unoptimised for the first thousands of steps.
 /// Not thread-safe (scratch buffers are reused); one instance per trainer.
@@ -56,6 +63,9 @@ internal sealed class DirectReverseKl
         if (target.Dim != d) throw new ArgumentException($"target is {target.Dim}-dimensional, the model is {d}-dimensional", nameof(target));
         if (!Supports(model, task)) throw new ArgumentException($"{task} on this model needs the autograd path", nameof(task));
         var (z, noise) = Draw(model, samples, d, generator);
+        bool joint = task.Kind == TaskKind.Joint;
+        double sigma = task.Noise, extraVariance = sigma * sigma;
+        var taskNoise = sigma > 0 ? DrawTaskNoise(samples, joint ? d : 1, generator) : null;
 
         int scalesAt = k * d, logitsAt = k * d + k * d * d;
         var means = theta.AsSpan(0, k * d);
@@ -70,10 +80,9 @@ internal sealed class DirectReverseKl
                     scales[(c * d + r) * d + s] = r > s ? raw : r == s ? Math.Exp(raw) : 0;
                 }
 
-        bool joint = task.Kind == TaskKind.Joint;
         PrepareTarget(target, task);
-        if (joint) _model.PrepareJoint(means, scales, logWeights, d);
-        else _model.PrepareLine(_direction, means, scales, logWeights, d);
+        if (joint) _model.PrepareJoint(means, scales, logWeights, d, extraVariance);
+        else _model.PrepareLine(_direction, means, scales, logWeights, d, extraVariance);
 
         var counts = new int[k];
         foreach (int c in z) counts[c]++;
@@ -96,6 +105,7 @@ internal sealed class DirectReverseKl
             double logRatio;
             if (joint)
             {
+                if (taskNoise is not null) AddJointNoise(x, taskNoise, i, sigma, task.Transform);
                 logRatio = _model.JointLogDensity(x, slope) - _target.JointLogDensity(x, slopeTarget);
                 for (int r = 0; r < d; r++) slope[r] -= slopeTarget[r];
             }
@@ -103,6 +113,7 @@ internal sealed class DirectReverseKl
             {
                 double y = 0;
                 for (int r = 0; r < d; r++) y += _direction[r] * x[r];
+                if (taskNoise is not null) y += sigma * taskNoise[i];
                 logRatio = _model.LineLogDensity(y, out double dModel) - _target.LineLogDensity(y, out double dTarget);
                 for (int r = 0; r < d; r++) slope[r] = (dModel - dTarget) * _direction[r];
             }
@@ -143,6 +154,26 @@ internal sealed class DirectReverseKl
         return (z, noise.data<double>().ToArray());
     }
 
+    /// <summary>ξ [N, t] with the call of <see cref="TaskProjection.AddNoise"/>, so that both paths draw the same numbers.</summary>
+    private static double[] DrawTaskNoise(int samples, int t, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        return randn([samples, t], dtype: ScalarType.Float64, generator: generator).data<double>().ToArray();
+    }
+
+    /// <summary>x ← x + σAᵀξ_i (x + σξ_i without a transform): the task-domain noise taken back to the data domain.</summary>
+    private static void AddJointNoise(double[] x, double[] taskNoise, int i, double sigma, OrthogonalTransform? transform)
+    {
+        int d = x.Length;
+        for (int r = 0; r < d; r++)
+        {
+            double value = 0;
+            if (transform is null) value = taskNoise[i * d + r];
+            else for (int j = 0; j < d; j++) value += transform[j, r] * taskNoise[i * d + j];
+            x[r] += sigma * value;
+        }
+    }
+
     /// <summary>
     /// The task's direction a (1-D marginals) and the target in the task's form. A <see cref="TargetMixture"/> never
     /// changes, so its tensors are read once and its prepared form is kept while the task stays the same.
@@ -164,14 +195,15 @@ internal sealed class DirectReverseKl
         }
         if (task.Kind == TaskKind.Joint)
         {
-            if (_targetPreparedFor?.Kind != TaskKind.Joint) _target.PrepareJoint(_targetMeans, _targetScales, _targetLogWeights, d);
+            if (_targetPreparedFor?.Kind != TaskKind.Joint || _targetPreparedFor.Noise != task.Noise)
+                _target.PrepareJoint(_targetMeans, _targetScales, _targetLogWeights, d, task.Noise * task.Noise);
         }
         else
         {
             if (_direction.Length != d) _direction = new double[d];
             int row = task.Target[0];
             for (int j = 0; j < d; j++) _direction[j] = task.Transform is null ? (j == row ? 1 : 0) : task.Transform[row, j];
-            if (!ReferenceEquals(_targetPreparedFor, task)) _target.PrepareLine(_direction, _targetMeans, _targetScales, _targetLogWeights, d);
+            if (!ReferenceEquals(_targetPreparedFor, task)) _target.PrepareLine(_direction, _targetMeans, _targetScales, _targetLogWeights, d, task.Noise * task.Noise);
         }
         _targetPreparedFor = task;
     }
@@ -198,10 +230,11 @@ internal sealed class DirectReverseKl
         private double[] _constants = [], _means = [], _inverse = [], _exponents = [], _whitened = [];
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void PrepareJoint(ReadOnlySpan<double> means, double[] scales, double[] logWeights, int d)
+        public void PrepareJoint(ReadOnlySpan<double> means, double[] scales, double[] logWeights, int d, double extraVariance)
         {
             int k = logWeights.Length;
             Resize(k, d, k * d, k * d * d);
+            if (extraVariance > 0) scales = WidenedScales(scales, k, d, extraVariance);
             means[..(k * d)].CopyTo(_means);
             Array.Clear(_inverse);
             for (int c = 0; c < k; c++)
@@ -222,7 +255,7 @@ internal sealed class DirectReverseKl
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void PrepareLine(double[] direction, ReadOnlySpan<double> means, double[] scales, double[] logWeights, int d)
+        public void PrepareLine(double[] direction, ReadOnlySpan<double> means, double[] scales, double[] logWeights, int d, double extraVariance)
         {
             int k = logWeights.Length;
             Resize(k, d, k, k);
@@ -236,10 +269,31 @@ internal sealed class DirectReverseKl
                     for (int r = s; r < d; r++) column += scales[(c * d + r) * d + s] * direction[r];
                     variance += column * column;
                 }
+                variance += extraVariance;
                 _means[c] = mean;
                 _inverse[c] = 1 / variance;
                 _constants[c] = logWeights[c] - 0.5 * Math.Log(variance) - HalfLog2Pi;
             }
+        }
+
+        /// <summary>The Cholesky factors of L_k L_kᵀ + <paramref name="extraVariance"/>·I, k = 1..K (a fresh array).</summary>
+        private static double[] WidenedScales(double[] scales, int k, int d, double extraVariance)
+        {
+            var widened = new double[k * d * d];
+            for (int c = 0; c < k; c++)
+            {
+                int at = c * d * d;
+                for (int r = 0; r < d; r++)
+                    for (int s = 0; s <= r; s++)
+                    {
+                        // (L Lᵀ)_rs + σ²δ_rs − Σ_{j<s} W_rj W_sj, the Cholesky–Banachiewicz recurrence.
+                        double value = r == s ? extraVariance : 0;
+                        for (int j = 0; j <= s; j++) value += scales[at + r * d + j] * scales[at + s * d + j];
+                        for (int j = 0; j < s; j++) value -= widened[at + r * d + j] * widened[at + s * d + j];
+                        widened[at + r * d + s] = r == s ? Math.Sqrt(value) : value / widened[at + s * d + s];
+                    }
+            }
+            return widened;
         }
 
         /// <summary>log Σ_k π_k N(y; m_k, v_k) of the prepared 1-D mixture and its derivative in y.</summary>

@@ -27,7 +27,7 @@ public sealed class ForwardKlObjective : IMixtureObjective
         MixtureObjectives.CheckCompatible(model, target, task);
         var q = target.Distribution().Detach();
         var y = TaskProjection.ToTaskDomain(task, q.Sample(SamplesPerStep, generator).X);
-        var yTarget = TaskProjection.Target(task, y);
+        var yTarget = TaskProjection.AddNoise(task, TaskProjection.Target(task, y), generator);
         var yObserved = task.Kind == TaskKind.Conditional ? TaskProjection.Observed(task, y) : null;
         var logModel = model.Distribution().LogDensity(task, yTarget, yObserved);
         var logTarget = q.LogDensity(task, yTarget, yObserved);

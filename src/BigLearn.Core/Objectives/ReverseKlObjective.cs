@@ -11,7 +11,9 @@ namespace BigLearn.Core.Objectives;
 /// Joint and marginal tasks follow PAPER.md §4.1 exactly: draw z_i ~ Cat(π) and x_i = μ_z + L_z ε_i, map
 /// y_i = A x_i, take ℓ_i = log p̄(y_i,T) − log q(y_i,T) where p̄ is the model's density with its parameters
 /// detached (gradients flow only through the samples), and return Σ_k π_k · mean_{i: z_i = k} ℓ_i (a
-/// component that drew no sample contributes 0).
+/// component that drew no sample contributes 0). A noisy task (<see cref="LearningTask.Noise"/> σ) adds σξ to y_T
+/// after the model's draws and uses the σ²-widened densities of both mixtures: the same estimator for p_θ ∗ N(0, σ²)
+/// against q ∗ N(0, σ²).
 /// </para>
 /// <para>
 /// Conditional tasks (our design; the reference never implemented them): y_S comes from the target
@@ -47,7 +49,7 @@ public sealed class ReverseKlObjective : IMixtureObjective
     private Tensor JointOrMarginalLoss(MixtureDistribution p, MixtureDistribution q, LearningTask task, Generator generator)
     {
         var sample = p.Sample(SamplesPerStep, generator);
-        var yTarget = TaskProjection.Target(task, TaskProjection.ToTaskDomain(task, sample.X));
+        var yTarget = TaskProjection.AddNoise(task, TaskProjection.Target(task, TaskProjection.ToTaskDomain(task, sample.X)), generator);
         var pBar = p.Detach().ForTask(task);
         var logRatio = pBar.LogDensity(yTarget) - q.ForTask(task).LogDensity(yTarget);                 // ℓ_i [N]
 

@@ -13,13 +13,14 @@ public enum TaskKind
 
 /// <summary>
 /// One learning task: observe the coordinates <see cref="Observed"/> (S) and predict <see cref="Target"/> (T)
-/// of y = A·x, where A is <see cref="Transform"/> (null: the data domain, y = x).
+/// of y = A·x, where A is <see cref="Transform"/> (null: the data domain, y = x), seen through Gaussian noise of
+/// standard deviation <see cref="Noise"/> when that is positive (y_T + σ·ξ, joint and marginal tasks only).
 /// Index sets are sorted, disjoint, within [0, Dim), and T is never empty.
 /// </summary>
 public sealed class LearningTask : IEquatable<LearningTask>
 {
     /// <summary>Builds and validates a task.</summary>
-    public LearningTask(int dim, IEnumerable<int> observed, IEnumerable<int> target, OrthogonalTransform? transform = null)
+    public LearningTask(int dim, IEnumerable<int> observed, IEnumerable<int> target, OrthogonalTransform? transform = null, double noise = 0)
     {
         if (dim < 1) throw new ArgumentOutOfRangeException(nameof(dim), dim, "dimension must be at least 1");
         Observed = observed.ToArray();
@@ -38,8 +39,13 @@ public sealed class LearningTask : IEquatable<LearningTask>
         var overlap = Observed.Intersect(Target).ToArray();
         if (overlap.Length > 0) throw new ArgumentException($"S and T must be disjoint; both contain {string.Join(",", overlap)}");
         if (transform is not null && transform.Dim != dim) throw new ArgumentException($"transform is {transform.Dim}-dimensional, task is {dim}-dimensional", nameof(transform));
+        if (!(noise >= 0) || !double.IsFinite(noise))
+            throw new ArgumentOutOfRangeException(nameof(noise), noise, "the noise standard deviation must be a finite number ≥ 0");
+        if (noise > 0 && Observed.Length > 0)
+            throw new ArgumentException("noise is for joint and marginal tasks; a conditional task observes y_S exactly", nameof(noise));
         Dim = dim;
         Transform = transform;
+        Noise = noise;
     }
 
     /// <summary>The data dimension L.</summary>
@@ -53,6 +59,16 @@ public sealed class LearningTask : IEquatable<LearningTask>
 
     /// <summary>The transform A of y = A·x, or null for the data domain.</summary>
     public OrthogonalTransform? Transform { get; }
+
+    /// <summary>
+    /// σ of the Gaussian noise the task sees its target coordinates through (0: none). The task matches
+    /// p_θ(y_T) ∗ N(0, σ²I) to q(y_T) ∗ N(0, σ²I): a smoothed view whose global optimum is the same (convolution with a
+    /// Gaussian is one-to-one), with the modes' basins merged where σ exceeds their spacing.
+    /// </summary>
+    public double Noise { get; }
+
+    /// <summary>The same task seen through noise of standard deviation <paramref name="noise"/>.</summary>
+    public LearningTask WithNoise(double noise) => new(Dim, Observed, Target, Transform, noise);
 
     /// <summary>Joint, marginal or conditional.</summary>
     public TaskKind Kind => Observed.Length > 0 ? TaskKind.Conditional : Target.Length == Dim ? TaskKind.Joint : TaskKind.Marginal;
@@ -70,7 +86,7 @@ public sealed class LearningTask : IEquatable<LearningTask>
     public static LearningTask Conditional(int dim, IEnumerable<int> observed, IEnumerable<int> target, OrthogonalTransform? transform = null) =>
         new(dim, observed, target, transform);
 
-    /// <summary>A compact text such as <c>marginal T={0} in haar</c> or <c>conditional S={1} T={0}</c>.</summary>
+    /// <summary>A compact text such as <c>marginal T={0} in haar</c>, <c>joint with noise 1.5</c> or <c>conditional S={1} T={0}</c>.</summary>
     public override string ToString()
     {
         string sets = Kind switch
@@ -79,17 +95,18 @@ public sealed class LearningTask : IEquatable<LearningTask>
             TaskKind.Marginal => $"marginal T={{{string.Join(",", Target)}}}",
             _ => $"conditional S={{{string.Join(",", Observed)}}} T={{{string.Join(",", Target)}}}",
         };
-        return Transform is null ? sets : $"{sets} in {Transform.Description}";
+        string text = Transform is null ? sets : $"{sets} in {Transform.Description}";
+        return Noise > 0 ? $"{text} with noise {Noise.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}" : text;
     }
 
     /// <inheritdoc />
     public bool Equals(LearningTask? other) =>
         other is not null && other.Dim == Dim && other.Observed.AsSpan().SequenceEqual(Observed)
-        && other.Target.AsSpan().SequenceEqual(Target) && Equals(other.Transform, Transform);
+        && other.Target.AsSpan().SequenceEqual(Target) && Equals(other.Transform, Transform) && other.Noise.Equals(Noise);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as LearningTask);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Dim, Observed.Length, Target.Length, Transform);
+    public override int GetHashCode() => HashCode.Combine(Dim, Observed.Length, Target.Length, Transform, Noise);
 }

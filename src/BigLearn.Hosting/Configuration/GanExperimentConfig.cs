@@ -3,6 +3,7 @@ using BigLearn.Actors.Population;
 using BigLearn.Core;
 using BigLearn.Core.Gan;
 using BigLearn.Core.Images;
+using BigLearn.Core.Tasks.Masks;
 
 namespace BigLearn.Hosting.Configuration;
 
@@ -108,6 +109,12 @@ public sealed partial record GanExperimentConfig(
             source.GetInt("evaluation.classifier-epochs", 0, 0, 1000));
 
         var (groups, masks) = basics.ParseGroups(source, ImageSide * ImageSide);
+        for (int g = 0; g < groups.Count; g++)
+            if (groups[g].Masks is MaskDistribution { ContainsNoise: true })
+            {
+                string key = $"groups.{groups[g].Name}.masks";
+                throw new ConfigException($"{source.Where(key)}: {key} = \"{masks[g]}\" is not allowed (noisy(...) views are for Gaussian-mixture runs; a GAN task sees its pixels exactly)");
+            }
         PopulationSpec population;
         try
         {

@@ -30,6 +30,10 @@ public class MaskSpecParserTests
     [InlineData("mix( 0.9  haar(marginal(k = 1)) ,0.1 joint )", 2, "mix(0.9 haar(marginal(k=1)), 0.1 joint)")]
     [InlineData("mix(1 mix(2 joint, 1 marginal(k=1)), 3 rotation(marginal(k=1), angles=45))", 2, "mix(1 mix(2 joint, 1 marginal(k=1)), 3 rotation(marginal(k=1), angles=45))")]
     [InlineData("haar(mix(0.25 conditional(observed=1), 0.75 marginal(k=2)))", 4, "haar(mix(0.25 conditional(observed=1), 0.75 marginal(k=2)))")]
+    [InlineData("noisy( joint , sd = 1.5 )", 2, "noisy(joint, sd=1.5)")]
+    [InlineData("noisy(haar(marginal(k=1)), sd=2e-1)", 2, "noisy(haar(marginal(k=1)), sd=0.2)")]
+    [InlineData("haar(noisy(marginal(k=1), sd=1))", 3, "haar(noisy(marginal(k=1), sd=1))")]
+    [InlineData("mix(0.7 haar(marginal(k=1)), 0.3 noisy(joint, sd=2))", 2, "mix(0.7 haar(marginal(k=1)), 0.3 noisy(joint, sd=2))")]
     public void A_description_is_canonical_and_parses_back_to_the_same_task_sequence(string spec, int dim, string canonical)
     {
         var original = MaskDistributions.Parse(spec, dim);
@@ -53,6 +57,18 @@ public class MaskSpecParserTests
         Assert.Equal(TransformDraw.FixedAngles, rotation.Draw);
         Assert.Equal(new[] { 0.0, 15, 30 }, rotation.AnglesDegrees);
         Assert.IsType<JointMasks>(rotation.Inner);
+
+        var noisy = Assert.IsType<NoisyMasks>(MaskDistributions.Parse("noisy(haar(marginal(k=1)), sd=1.25)", 2));
+        Assert.Equal(1.25, noisy.Noise);
+        Assert.Equal(TaskKind.Marginal, noisy.Kind);
+        Assert.All(Draw(noisy, 50, 3), task => Assert.Equal(1.25, task.Noise));
+        Assert.All(Draw(MaskDistributions.Parse("haar(noisy(marginal(k=1), sd=0.5))", 2), 50, 3), task =>
+        {
+            Assert.Equal(0.5, task.Noise);
+            Assert.True(task.IsTransformed);
+        });
+        // The wrapper draws no random numbers: the tasks are the inner ones, noise added.
+        Assert.Equal(Draw(noisy.Inner, 50, 3).Select(t => t.WithNoise(1.25)), Draw(noisy, 50, 3));
 
         var mix = Assert.IsType<MixtureMasks>(MaskDistributions.Parse("mix(0.9 haar(marginal(k=1)), 0.1 joint)", 2));
         Assert.Equal(0.9, mix.Weights[0], 15);
@@ -93,6 +109,15 @@ public class MaskSpecParserTests
     [InlineData("mix(joint)", 3, "expected a weight (a number > 0) before each mix component")]
     [InlineData("mix(0.5 joint; 0.5 joint)", 3, "found '; 0.5 joint)'")]
     [InlineData("mix(1e999 joint)", 3, "1e999: weight must be a finite number, found 1e999")]
+    [InlineData("noisy(joint)", 2, "at position 11 expected ', sd=<noise standard deviation>' after the inner distribution of noisy(...)")]
+    [InlineData("noisy(joint, scale=1)", 2, "scale: unknown argument 'scale' for noisy; allowed: sd")]
+    [InlineData("noisy(joint, sd=0)", 2, "noisy(joint, sd=0): sd must be a finite number > 0, got 0")]
+    [InlineData("noisy(joint, sd=-1)", 2, "sd must be a finite number > 0, got -1")]
+    [InlineData("noisy(joint, sd=0.5..1)", 2, "sd=0.5..1: sd takes a single number > 0")]
+    [InlineData("noisy(conditional(observed=1), sd=1)", 2, "noisy(...) needs joint or marginal tasks; conditional(observed=1) draws conditional ones")]
+    [InlineData("noisy(mix(1 joint, 1 marginal(k=1)), sd=1)", 2, "mixes kinds: write mix(w noisy(...), ...) instead")]
+    [InlineData("noisy(noisy(joint, sd=1), sd=2)", 2, "noisy(...) cannot be nested")]
+    [InlineData("noisy(haar(noisy(joint, sd=1)), sd=2)", 2, "noisy(...) cannot be nested")]
     public void A_bad_spec_fails_with_one_line_naming_the_offending_part(string spec, int dim, string expected)
     {
         var error = Assert.Throws<MaskSpecException>(() => MaskDistributions.Parse(spec, dim));

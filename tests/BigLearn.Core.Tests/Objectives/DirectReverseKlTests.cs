@@ -17,7 +17,11 @@ public class DirectReverseKlTests
 {
     public DirectReverseKlTests() => TorchRuntime.Configure(threads: 1);
 
-    public static TheoryData<string> Tasks => new() { "joint", "rotated-joint", "haar-marginal", "plain-marginal", "3d-joint", "3d-haar-marginal" };
+    public static TheoryData<string> Tasks => new()
+    {
+        "joint", "rotated-joint", "haar-marginal", "plain-marginal", "3d-joint", "3d-haar-marginal",
+        "noisy-joint", "noisy-rotated-joint", "noisy-haar-marginal", "noisy-3d-haar-joint",
+    };
 
     private static LearningTask TaskNamed(string name) => name switch
     {
@@ -26,7 +30,13 @@ public class DirectReverseKlTests
         "haar-marginal" => LearningTask.Marginal(2, [0], OrthogonalTransform.Haar(2, new Rng(5))),
         "plain-marginal" => LearningTask.Marginal(2, [1]),
         "3d-joint" => LearningTask.Joint(3),
-        _ => LearningTask.Marginal(3, [2], OrthogonalTransform.Haar(3, new Rng(6))),
+        "3d-haar-marginal" => LearningTask.Marginal(3, [2], OrthogonalTransform.Haar(3, new Rng(6))),
+        // Noisy views: the direct path widens its own Cholesky factors and takes the noise back through Aᵀ.
+        "noisy-joint" => LearningTask.Joint(2).WithNoise(0.8),
+        "noisy-rotated-joint" => new LearningTask(2, [], [0, 1], OrthogonalTransform.Rotation(2, 0.7), noise: 1.3),
+        "noisy-haar-marginal" => LearningTask.Marginal(2, [0], OrthogonalTransform.Haar(2, new Rng(5))).WithNoise(0.5),
+        "noisy-3d-haar-joint" => new LearningTask(3, [], [0, 1, 2], OrthogonalTransform.Haar(3, new Rng(8)), noise: 2),
+        _ => throw new ArgumentException(name),
     };
 
     /// <summary>A model with unequal learnable weights and correlated, unequal covariances near the target.</summary>
@@ -105,8 +115,13 @@ public class DirectReverseKlTests
     public void Trainers_with_and_without_the_direct_gradient_follow_the_same_trajectory()
     {
         var rng = new Rng(3);
-        var schedule = Enumerable.Range(0, 8).Select(i => new ScheduledTask(
-            i % 3 == 2 ? LearningTask.Joint(2) : LearningTask.Marginal(2, [0], OrthogonalTransform.Haar(2, rng)), 10, 40 + i)).ToArray();
+        var schedule = Enumerable.Range(0, 12).Select(i => new ScheduledTask((i % 4) switch
+        {
+            0 => LearningTask.Joint(2),
+            1 => LearningTask.Joint(2).WithNoise(1.5),
+            2 => LearningTask.Marginal(2, [0], OrthogonalTransform.Haar(2, rng)).WithNoise(0.7),
+            _ => LearningTask.Marginal(2, [0], OrthogonalTransform.Haar(2, rng)),
+        }, 10, 40 + i)).ToArray();
         using var direct = new GmmTrainer(new GaussianMixtureModel(2, 25, 888), TargetMixture.Grid());
         using var autograd = new GmmTrainer(new GaussianMixtureModel(2, 25, 888), TargetMixture.Grid()) { UseDirectGradient = false };
         var directOutcomes = Trainer.RunSequence(direct, schedule);

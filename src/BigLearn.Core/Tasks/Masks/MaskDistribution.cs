@@ -34,6 +34,9 @@ public abstract class MaskDistribution : IMaskDistribution
     /// <summary>True when some task it can draw carries a transform (transforms may not be nested).</summary>
     internal abstract bool ContainsTransform { get; }
 
+    /// <summary>True when some task it can draw is seen through noise (<c>noisy(...)</c>; it may not be nested, and image runs refuse it).</summary>
+    public virtual bool ContainsNoise => false;
+
     /// <inheritdoc />
     public override string ToString() => Description;
 

@@ -11,7 +11,7 @@ public static class MaskDistributions
     /// <remarks>
     /// <para>Grammar (whitespace is free between tokens; names and keys are lower case; coordinates are 0-based):</para>
     /// <code>
-    /// spec        = joint | marginal | conditional | transformed | mix | image
+    /// spec        = joint | marginal | conditional | transformed | noisy | mix | image
     /// joint       = "joint"                                   S = ∅, T = all
     /// marginal    = "marginal(" ( "k=" int | "coords=" ints ) ")"
     ///                 k=K        T a uniform random K-subset on every draw, 1 ≤ K ≤ L (K = L is the joint task)
@@ -26,6 +26,8 @@ public static class MaskDistributions
     ///             | "rotation(" spec ")"                      uniform angle in a uniformly random coordinate plane
     ///             | "rotation(" spec ", angles=" numbers ")"  one of the angles (degrees) uniformly, plane (0, 1)
     ///               S and T of the inner spec index y = A·x; transforms cannot be nested.
+    /// noisy       = "noisy(" spec ", sd=" number ")"              the inner joint or marginal tasks seen through Gaussian noise
+    ///                 of standard deviation sd > 0 (y_T + sd·ξ for model and data alike); not nested, not on conditionals
     /// mix         = "mix(" weight spec { "," weight spec } ")"   weight: a number > 0; weights are normalised
     /// image       = pixels | patches | half | box           coordinates are the pixels of an H×W image, row-major
     ///                                                         (pixel (r, c) is r·W + c); S observed, T = all the rest
@@ -43,7 +45,7 @@ public static class MaskDistributions
     /// <para>Examples: <c>joint</c>, <c>marginal(k=1)</c>, <c>marginal(coords=0,2)</c>, <c>conditional(observed=1..3)</c>,
     /// <c>conditional(observed=1..3, target=2)</c>, <c>conditional(observed-coords=0, target-coords=1)</c>,
     /// <c>haar(marginal(k=1))</c>, <c>rotation(marginal(coords=0), angles=0,15,30)</c>,
-    /// <c>mix(0.9 haar(marginal(k=1)), 0.1 joint)</c>, and on images <c>pixels(observed=0.1..0.9)</c>,
+    /// <c>mix(0.9 haar(marginal(k=1)), 0.1 joint)</c>, <c>noisy(joint, sd=1.5)</c>, and on images <c>pixels(observed=0.1..0.9)</c>,
     /// <c>patches(size=4, observed=0.25..0.75)</c>, <c>half(any)</c>, <c>centre-box(side=10..14)</c>,
     /// <c>mix(0.2 joint, 0.4 pixels(observed=0..0.9), 0.2 half(any), 0.2 centre-box(side=8..16))</c>.</para>
     /// <para>The image forms take the image size from the dimension, which must then be a perfect square

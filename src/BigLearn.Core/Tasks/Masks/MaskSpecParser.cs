@@ -11,7 +11,7 @@ namespace BigLearn.Core.Tasks.Masks;
 internal sealed partial class MaskSpecParser
 {
     private const string DistributionNames =
-        "joint, marginal(...), conditional(...), haar(...), rotation(...), mix(...), pixels(...), patches(...), half(...), centre-box(...), random-box(...)";
+        "joint, marginal(...), conditional(...), haar(...), rotation(...), noisy(...), mix(...), pixels(...), patches(...), half(...), centre-box(...), random-box(...)";
 
     private readonly string _text;
     private readonly int _dim;
@@ -62,6 +62,8 @@ internal sealed partial class MaskSpecParser
             case "haar":
             case "rotation":
                 return ParseTransformed(start, name);
+            case "noisy":
+                return ParseNoisy(start);
             case "mix":
                 return ParseMixture(start);
             case "pixels":
@@ -135,6 +137,20 @@ internal sealed partial class MaskSpecParser
         if (!args.TryGetValue("angles", out var angles)) return Build(start, () => TransformedMasks.RandomRotation(inner));
         var degrees = NumberList(angles);
         return Build(start, () => TransformedMasks.Rotation(inner, degrees));
+    }
+
+    private MaskDistribution ParseNoisy(int start)
+    {
+        Expect('(');
+        var inner = ParseSpec();
+        SkipSpace();
+        if (Peek() != ',') throw Syntax("', sd=<noise standard deviation>' after the inner distribution of noisy(...)");
+        _pos++;
+        var args = ParseArguments("noisy", ["sd"]);
+        if (!args.TryGetValue("sd", out var sd)) throw Problem(start, _pos, "noisy(...) needs sd=<noise standard deviation > 0>");
+        if (sd.Items.Count != 1 || sd.Items[0].High is not null) throw Problem(sd.Start, sd.End, "sd takes a single number > 0");
+        double noise = ToDouble(sd.Items[0].Low, sd.Start, "sd", sd.End);
+        return Build(start, () => new NoisyMasks(inner, noise));
     }
 
     private MaskDistribution ParseMixture(int start)

@@ -58,6 +58,9 @@ public sealed class MixtureMasks : MaskDistribution
     internal override bool ContainsTransform => _components.Any(c => c.ContainsTransform);
 
     /// <inheritdoc />
+    public override bool ContainsNoise => _components.Any(c => c.ContainsNoise);
+
+    /// <inheritdoc />
     public override LearningTask Sample(Rng rng)
     {
         double u = rng.NextDouble() * _cumulative[^1];

@@ -86,6 +86,9 @@ public sealed class TransformedMasks : MaskDistribution
     internal override bool ContainsTransform => true;
 
     /// <inheritdoc />
+    public override bool ContainsNoise => Inner.ContainsNoise;
+
+    /// <inheritdoc />
     public override LearningTask Sample(Rng rng)
     {
         var task = Inner.Sample(rng);
@@ -95,7 +98,7 @@ public sealed class TransformedMasks : MaskDistribution
             TransformDraw.RandomRotation => OrthogonalTransform.RandomRotation(Dim, rng),
             _ => _fixedRotations[rng.NextInt(_fixedRotations.Length)],
         };
-        return new LearningTask(Dim, task.Observed, task.Target, transform);
+        return new LearningTask(Dim, task.Observed, task.Target, transform, task.Noise);
     }
 
     private static MaskDistribution CheckInner(MaskDistribution inner, string name)
