@@ -49,7 +49,7 @@ public sealed class ExperimentConfigTests : IDisposable
     }
 
     [Fact]
-    public void The_joint_conditional_and_smoke_configs_are_valid()
+    public void The_joint_conditional_coarse_to_fine_and_smoke_configs_are_valid()
     {
         var joint = ExperimentConfig.Load(TestFiles.Config("gmm25-joint.conf"));
         Assert.Equal(new[] { "joint" }, joint.Population.Groups.Select(g => g.Name));
@@ -71,6 +71,17 @@ public sealed class ExperimentConfigTests : IDisposable
             // The same 200,000 SGD steps as the paper's schedule, in tasks of 2 inner steps.
             Assert.Equal(200_000L, interleaved.Population.BudgetTasks * interleaved.Population.Groups[0].InnerSteps);
         }
+
+        var coarseToFine = ExperimentConfig.Load(TestFiles.Config("gmm25-coarse-to-fine.conf"));
+        Assert.Equal(new[] { "marginal", "coarse", "medium", "joint" }, coarseToFine.Population.Groups.Select(g => g.Name));
+        Assert.Equal(new[] { "haar(marginal(k=1))", "noisy(joint, sd=2)", "noisy(joint, sd=1)", "joint" }, coarseToFine.Masks);
+        // Coarse noise for the first quarter, medium noise after it, the paper's joint agent from half the budget.
+        Assert.Equal(new[] { (0L, 2_500L), (2_500L, 5_000L), (5_000L, 10_000L) },
+            coarseToFine.Population.Phases.Select(p => (p.FromTask, p.UntilTask)));
+        Assert.Equal(new[] { new[] { 0, 1 }, new[] { 0, 2 }, new[] { 0, 2, 3 } }, coarseToFine.Population.Phases.Select(p => p.ActiveGroups.ToArray()));
+        // The paper's budget of 200,000 SGD steps, and its model.
+        Assert.All(coarseToFine.Population.Groups, g => Assert.Equal(20, g.InnerSteps));
+        Assert.Equal((10_000L, 0.1, 25), (coarseToFine.Population.BudgetTasks, coarseToFine.Model.LearningRate, coarseToFine.Model.Components));
 
         var smoke = ExperimentConfig.Load(TestFiles.Config("gmm25-smoke.conf"));
         Assert.Equal((60L, 20L, 2000), (smoke.Population.BudgetTasks, smoke.Evaluation.Every, smoke.Evaluation.Samples));

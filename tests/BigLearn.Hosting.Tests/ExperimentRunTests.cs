@@ -70,6 +70,50 @@ public sealed class ExperimentRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Noisy_views_cross_the_actor_boundary_and_train_as_in_the_plain_loop()
+    {
+        // The coarse-to-fine population at 48 tasks: its noisy agents' tasks travel as descriptors and must arrive
+        // with their noise, in both windows (sd 2 before a quarter of the budget, sd 1 after).
+        var config = ExperimentConfig.Load(TestFiles.Config("gmm25-coarse-to-fine.conf"), ["budget=48", "groups.marginal.count=2", "groups.coarse.inner-steps=2",
+            "groups.medium.inner-steps=2", "groups.marginal.inner-steps=2", "groups.joint.inner-steps=2"]);
+        var device = torch.CPU;
+        var tasks = new List<TaskCompleted>();
+        double[]? actorTheta = null;
+        var evaluator = new Func<ITaskRunner, IReadOnlyDictionary<string, double>>(runner =>
+        {
+            actorTheta = ((GmmTrainer)runner).Model.GetParameterVector();
+            return new Dictionary<string, double>();
+        });
+        var spec = new PopulationSpec(config.Population.Seed, 48, config.Population.Groups, SchedulingMode.Lockstep, 1, evaluateEvery: 48);
+        using (var system = ActorSystem.Create("test", Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(ModelActor.DispatcherConfig)))
+        {
+            var done = new TaskCompletionSource();
+            var recorder = system.ActorOf(Props.Create(() => new Recorder(tasks, done)));
+            var supervisor = system.ActorOf(PopulationSupervisor.Props(spec, GmmRunFactory.RunnerFactory(config, device), evaluator, recorder));
+            await supervisor.Ask<RunCompleted>(StartRun.Instance, TimeSpan.FromMinutes(2));
+            await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await system.Terminate();
+        }
+        Assert.Equal(48, tasks.Count);
+        Assert.All(tasks.Where(t => t.Group == 1), t => Assert.Equal(2.0, t.Task.ToLearningTask().Noise));
+        Assert.All(tasks.Where(t => t.Group == 2), t => Assert.Equal(1.0, t.Task.ToLearningTask().Noise));
+        Assert.All(tasks.Where(t => t.Group is 0 or 3), t => Assert.Equal(0.0, t.Task.Noise));
+        Assert.Contains(tasks.Take(12), t => t.Group == 1);       // coarse agents work in the first quarter ...
+        Assert.DoesNotContain(tasks.Skip(12), t => t.Group == 1); // ... and only there
+        Assert.Contains(tasks.Skip(12), t => t.Group == 2);
+        Assert.All(tasks, t => Assert.False(t.Outcome.Rejected));
+
+        using var plain = GmmRunFactory.CreateTrainer(config, device);
+        var outcomes = Trainer.RunSequence(plain, tasks.Select(t => new ScheduledTask(t.Task.ToLearningTask(), t.InnerSteps, t.BatchSeed)));
+        Assert.Equal(tasks.Select(t => t.Outcome), outcomes);
+        Assert.Equal(plain.Model.GetParameterVector(), actorTheta);
+        // Dropping the noise gives another trajectory: the comparison above can tell.
+        using var noiseless = GmmRunFactory.CreateTrainer(config, device);
+        Trainer.RunSequence(noiseless, tasks.Select(t => new ScheduledTask(t.Task.ToLearningTask().WithNoise(0), t.InnerSteps, t.BatchSeed)));
+        Assert.NotEqual(noiseless.Model.GetParameterVector(), actorTheta);
+    }
+
+    [Fact]
     public void The_smoke_experiment_writes_a_sane_run_folder()
     {
         var config = Smoke();
