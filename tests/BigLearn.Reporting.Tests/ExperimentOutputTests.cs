@@ -1,3 +1,4 @@
+using BigLearn.Reporting;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using BigLearn.Reporting.Experiments;
@@ -69,5 +70,17 @@ public sealed class ExperimentOutputTests
         Assert.Equal((22.5, 0.75, 2.0, 3.0), ((double)json["mean"]!["modes_covered"]!, (double)json["mean"]!["high_quality_fraction"]!,
             (double)json["mean"]!["reverse_kl"]!, (double)json["mean"]!["forward_kl"]!));
         Assert.Contains("| **mean** | 22.5 | 0.75 | 2 | 3 |", SweepWriter.Markdown("exp", rows));
+    }
+
+    [Fact]
+    public void A_kl_that_rounds_to_zero_is_written_as_0_never_as_minus_0()
+    {
+        // A model equal to its target: Monte-Carlo KLs of ±1e-16 (measured: 7.7e-16 and −7.2e-16 on seed 2488).
+        SweepRow[] rows = [new(2488, "seed-2488", 25, 25, 0.99, 7.7e-16, -7.2e-16), new(1, "seed-1", 24, 25, 0.97, -0.0004, 0.0123)];
+        var markdown = SweepWriter.Markdown("exp", rows);
+        Assert.Contains("| 25 / 25 | 0.99 | 0 | 0 |", markdown);
+        Assert.Contains("| 24 / 25 | 0.97 | 0 | 0.012 |", markdown);
+        Assert.DoesNotContain("-0 ", markdown);
+        Assert.Equal("-0.002", FigureText.ThreeDecimals(-0.0021)); // a negative estimate that does not round to zero stays negative
     }
 }

@@ -4,6 +4,7 @@ using BigLearn.Hosting.Configuration;
 using BigLearn.Hosting.Running;
 using BigLearn.Reporting.Experiments;
 using Spectre.Console;
+using BigLearn.Reporting;
 
 namespace BigLearn.Cli.Commands;
 
@@ -110,11 +111,11 @@ internal static partial class RunCommand
         var lines = rows.Select(r => new[]
         {
             r.Seed.ToString(CultureInfo.InvariantCulture), $"{r.ModesCovered}/{r.ModesTotal}", Invariant($"{r.HighQualityFraction:0.###}"),
-            Invariant($"{r.ReverseKl:0.###}"), Invariant($"{r.ForwardKl:0.###}"),
+            Invariant($"{FigureText.ThreeDecimals(r.ReverseKl)}"), Invariant($"{FigureText.ThreeDecimals(r.ForwardKl)}"),
         }).ToList();
         if (rows.Count > 1)
             lines.Add(["mean", Invariant($"{rows.Average(r => r.ModesCovered):0.##}"), Invariant($"{rows.Average(r => r.HighQualityFraction):0.###}"),
-                Invariant($"{rows.Average(r => r.ReverseKl):0.###}"), Invariant($"{rows.Average(r => r.ForwardKl):0.###}")]);
+                Invariant($"{FigureText.ThreeDecimals(rows.Average(r => r.ReverseKl))}"), Invariant($"{FigureText.ThreeDecimals(rows.Average(r => r.ForwardKl))}")]);
         if (console.Interactive)
         {
             var table = new Table().AddColumns(header);
@@ -133,7 +134,7 @@ internal static partial class RunCommand
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static string Latest(RunProgress p) =>
-        (p.ModesCovered is null ? "" : Invariant($", modes covered {p.ModesCovered}, reverse KL {p.ReverseKl:0.###}")) +
+        (p.ModesCovered is null ? "" : Invariant($", modes covered {p.ModesCovered}, reverse KL {FigureText.ThreeDecimals(p.ReverseKl ?? double.NaN)}")) +
         (p.Detail is null ? "" : ", " + p.Detail) + LiveLedger.TopAgents(p);
 
     private sealed class Bar(ProgressTask task, string name) : IProgress<RunProgress>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScottPlot;
+using BigLearn.Reporting;
 
 namespace BigLearn.Reporting.Experiments;
 
@@ -103,7 +104,7 @@ public static class ExperimentPlots
         var centres = plot.Add.Markers(means.Select(m => m[0]).ToArray(), means.Select(m => m[1]).ToArray(), MarkerShape.FilledCircle, 5, Colors.SteelBlue);
         centres.LegendText = "model components (1σ, 2σ ellipses)";
         plot.ShowLegend(Edge.Bottom);
-        plot.Title(Invariant($"{outcome.Experiment}: {point.Tasks} tasks — {point.ModesCovered}/{point.ModesTotal} modes, reverse KL {point.ReverseKl:0.###}"));
+        plot.Title(Invariant($"{outcome.Experiment}: {point.Tasks} tasks — {point.ModesCovered}/{point.ModesTotal} modes, reverse KL {FigureText.ThreeDecimals(point.ReverseKl)}"));
         plot.XLabel("x1");
         plot.YLabel("x2");
         var extent = Math.Max(6, geometry.TargetMeans.Max(m => Math.Max(Math.Abs(m[0]), Math.Abs(m[1]))) + 2);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using BigLearn.Reporting.Contributions;
+using BigLearn.Reporting;
 
 namespace BigLearn.Reporting.Experiments;
 
@@ -27,7 +28,7 @@ public static class ExperimentReport
         text.AppendLine();
         text.AppendLine("| tasks | steps | modes covered | high-quality fraction | reverse KL | forward KL | wall time |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
-        text.AppendLine(Invariant($"| {outcome.Tasks} | {outcome.Steps} | {final.ModesCovered} / {final.ModesTotal} | {final.HighQualityFraction:0.###} | {final.ReverseKl:0.###} | {final.ForwardKl:0.###} | {outcome.WallSeconds:0.#} s |"));
+        text.AppendLine(Invariant($"| {outcome.Tasks} | {outcome.Steps} | {final.ModesCovered} / {final.ModesTotal} | {final.HighQualityFraction:0.###} | {FigureText.ThreeDecimals(final.ReverseKl)} | {FigureText.ThreeDecimals(final.ForwardKl)} | {outcome.WallSeconds:0.#} s |"));
         text.AppendLine();
         foreach (var sentence in Sentences(outcome)) text.AppendLine(sentence);
         text.Append(ContributionOutputs.Markdown(outcome, plotsFolder));
@@ -37,7 +38,7 @@ public static class ExperimentReport
         text.AppendLine("| tasks | steps | modes covered | high-quality fraction | reverse KL | forward KL |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|");
         foreach (var e in outcome.Evaluations)
-            text.AppendLine(Invariant($"| {e.Tasks} | {e.Steps} | {e.ModesCovered} | {e.HighQualityFraction:0.###} | {e.ReverseKl:0.###} | {e.ForwardKl:0.###} |"));
+            text.AppendLine(Invariant($"| {e.Tasks} | {e.Steps} | {e.ModesCovered} | {e.HighQualityFraction:0.###} | {FigureText.ThreeDecimals(e.ReverseKl)} | {FigureText.ThreeDecimals(e.ForwardKl)} |"));
         if (plots.Count > 0)
         {
             text.AppendLine();
@@ -58,7 +59,7 @@ public static class ExperimentReport
             : final.ModesCovered <= 1 ? "at most one mode of the target (a collapse onto a single mode)"
             : $"{final.ModesCovered} of the {final.ModesTotal} target modes";
         sentences.Add(Invariant($"After {outcome.Tasks} tasks ({outcome.Steps} steps) the model covers {coverage}, with {final.HighQualityFraction:P0} of its samples within 3σ of a target mean."));
-        sentences.Add(Invariant($"The reverse KL went from {first.ReverseKl:0.###} to {final.ReverseKl:0.###} and the forward KL from {first.ForwardKl:0.###} to {final.ForwardKl:0.###}."));
+        sentences.Add(Invariant($"The reverse KL went from {FigureText.ThreeDecimals(first.ReverseKl)} to {FigureText.ThreeDecimals(final.ReverseKl)} and the forward KL from {FigureText.ThreeDecimals(first.ForwardKl)} to {FigureText.ThreeDecimals(final.ForwardKl)}."));
         var reached = outcome.Evaluations.FirstOrDefault(e => e.ModesCovered >= final.ModesCovered && final.ModesCovered > first.ModesCovered);
         if (reached is not null && reached.Tasks < final.Tasks)
             sentences.Add(Invariant($"It first covered {final.ModesCovered} modes after {reached.Tasks} tasks."));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using BigLearn.Reporting;
 
 namespace BigLearn.Reporting.Experiments;
 
@@ -70,8 +71,8 @@ public static class SweepWriter
         text.AppendLine("| seed | modes covered | high-quality fraction | reverse KL | forward KL |");
         text.AppendLine("|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
-            text.AppendLine(Invariant($"| [{r.Seed}]({r.Folder}/report.md) | {r.ModesCovered} / {r.ModesTotal} | {r.HighQualityFraction:0.###} | {r.ReverseKl:0.###} | {r.ForwardKl:0.###} |"));
-        text.AppendLine(Invariant($"| **mean** | {rows.Average(r => r.ModesCovered):0.##} | {rows.Average(r => r.HighQualityFraction):0.###} | {rows.Average(r => r.ReverseKl):0.###} | {rows.Average(r => r.ForwardKl):0.###} |"));
+            text.AppendLine(Invariant($"| [{r.Seed}]({r.Folder}/report.md) | {r.ModesCovered} / {r.ModesTotal} | {r.HighQualityFraction:0.###} | {FigureText.ThreeDecimals(r.ReverseKl)} | {FigureText.ThreeDecimals(r.ForwardKl)} |"));
+        text.AppendLine(Invariant($"| **mean** | {rows.Average(r => r.ModesCovered):0.##} | {rows.Average(r => r.HighQualityFraction):0.###} | {FigureText.ThreeDecimals(rows.Average(r => r.ReverseKl))} | {FigureText.ThreeDecimals(rows.Average(r => r.ForwardKl))} |"));
         return text.ToString();
     }
 
