@@ -73,12 +73,13 @@ public sealed class ExperimentConfigTests : IDisposable
         }
 
         var coarseToFine = ExperimentConfig.Load(TestFiles.Config("gmm25-coarse-to-fine.conf"));
-        Assert.Equal(new[] { "marginal", "coarse", "medium", "joint" }, coarseToFine.Population.Groups.Select(g => g.Name));
-        Assert.Equal(new[] { "haar(marginal(k=1))", "noisy(joint, sd=2)", "noisy(joint, sd=1)", "joint" }, coarseToFine.Masks);
-        // Coarse noise for the first quarter, medium noise after it, the paper's joint agent from half the budget.
-        Assert.Equal(new[] { (0L, 2_500L), (2_500L, 5_000L), (5_000L, 10_000L) },
+        Assert.Equal(new[] { "marginal", "coarse", "medium", "fine", "joint" }, coarseToFine.Population.Groups.Select(g => g.Name));
+        Assert.Equal(new[] { "haar(marginal(k=1))", "noisy(joint, sd=2)", "noisy(joint, sd=1)", "noisy(joint, sd=0.5)", "joint" }, coarseToFine.Masks);
+        // Noise sd 2, 1, 0.5 in turn beside the marginals; the paper's joint agent from half the budget.
+        Assert.Equal(new[] { (0L, 2_500L), (2_500L, 5_000L), (5_000L, 7_500L), (7_500L, 10_000L) },
             coarseToFine.Population.Phases.Select(p => (p.FromTask, p.UntilTask)));
-        Assert.Equal(new[] { new[] { 0, 1 }, new[] { 0, 2 }, new[] { 0, 2, 3 } }, coarseToFine.Population.Phases.Select(p => p.ActiveGroups.ToArray()));
+        Assert.Equal(new[] { new[] { 0, 1 }, new[] { 0, 2 }, new[] { 0, 2, 4 }, new[] { 0, 3, 4 } },
+            coarseToFine.Population.Phases.Select(p => p.ActiveGroups.ToArray()));
         // The paper's budget of 200,000 SGD steps, and its model.
         Assert.All(coarseToFine.Population.Groups, g => Assert.Equal(20, g.InnerSteps));
         Assert.Equal((10_000L, 0.1, 25), (coarseToFine.Population.BudgetTasks, coarseToFine.Model.LearningRate, coarseToFine.Model.Components));

@@ -73,9 +73,9 @@ public sealed class ExperimentRunTests : IDisposable
     public async Task Noisy_views_cross_the_actor_boundary_and_train_as_in_the_plain_loop()
     {
         // The coarse-to-fine population at 48 tasks: its noisy agents' tasks travel as descriptors and must arrive
-        // with their noise, in both windows (sd 2 before a quarter of the budget, sd 1 after).
+        // with their noise, in every window (sd 2 in the first quarter of the budget, sd 1 in the next two, sd 0.5 in the last).
         var config = ExperimentConfig.Load(TestFiles.Config("gmm25-coarse-to-fine.conf"), ["budget=48", "groups.marginal.count=2", "groups.coarse.inner-steps=2",
-            "groups.medium.inner-steps=2", "groups.marginal.inner-steps=2", "groups.joint.inner-steps=2"]);
+            "groups.medium.inner-steps=2", "groups.fine.inner-steps=2", "groups.marginal.inner-steps=2", "groups.joint.inner-steps=2"]);
         var device = torch.CPU;
         var tasks = new List<TaskCompleted>();
         double[]? actorTheta = null;
@@ -97,10 +97,13 @@ public sealed class ExperimentRunTests : IDisposable
         Assert.Equal(48, tasks.Count);
         Assert.All(tasks.Where(t => t.Group == 1), t => Assert.Equal(2.0, t.Task.ToLearningTask().Noise));
         Assert.All(tasks.Where(t => t.Group == 2), t => Assert.Equal(1.0, t.Task.ToLearningTask().Noise));
-        Assert.All(tasks.Where(t => t.Group is 0 or 3), t => Assert.Equal(0.0, t.Task.Noise));
+        Assert.All(tasks.Where(t => t.Group == 3), t => Assert.Equal(0.5, t.Task.ToLearningTask().Noise));
+        Assert.All(tasks.Where(t => t.Group is 0 or 4), t => Assert.Equal(0.0, t.Task.Noise));
         Assert.Contains(tasks.Take(12), t => t.Group == 1);       // coarse agents work in the first quarter ...
         Assert.DoesNotContain(tasks.Skip(12), t => t.Group == 1); // ... and only there
-        Assert.Contains(tasks.Skip(12), t => t.Group == 2);
+        Assert.Contains(tasks.Skip(12).Take(24), t => t.Group == 2);
+        Assert.DoesNotContain(tasks.Skip(36), t => t.Group == 2);
+        Assert.Contains(tasks.Skip(36), t => t.Group == 3);
         Assert.All(tasks, t => Assert.False(t.Outcome.Rejected));
 
         using var plain = GmmRunFactory.CreateTrainer(config, device);
