@@ -49,7 +49,7 @@ public sealed class ExperimentConfigTests : IDisposable
     }
 
     [Fact]
-    public void The_joint_conditional_coarse_to_fine_and_smoke_configs_are_valid()
+    public void The_joint_conditional_noisy_and_smoke_configs_are_valid()
     {
         var joint = ExperimentConfig.Load(TestFiles.Config("gmm25-joint.conf"));
         Assert.Equal(new[] { "joint" }, joint.Population.Groups.Select(g => g.Name));
@@ -83,6 +83,11 @@ public sealed class ExperimentConfigTests : IDisposable
         // The paper's budget of 200,000 SGD steps, and its model.
         Assert.All(coarseToFine.Population.Groups, g => Assert.Equal(20, g.InnerSteps));
         Assert.Equal((10_000L, 0.1, 25), (coarseToFine.Population.BudgetTasks, coarseToFine.Model.LearningRate, coarseToFine.Model.Components));
+
+        var noisyJoint = ExperimentConfig.Load(TestFiles.Config("gmm25-noisy-joint.conf"));
+        Assert.Equal(new[] { "haar(marginal(k=1))", "noisy(joint, sd=1)", "joint" }, noisyJoint.Masks);
+        Assert.Equal(new[] { new[] { 0, 1 }, new[] { 0, 1, 2 } }, noisyJoint.Population.Phases.Select(p => p.ActiveGroups.ToArray()));
+        Assert.Equal(200_000L, noisyJoint.Population.BudgetTasks * noisyJoint.Population.Groups.Max(g => g.InnerSteps));
 
         var smoke = ExperimentConfig.Load(TestFiles.Config("gmm25-smoke.conf"));
         Assert.Equal((60L, 20L, 2000), (smoke.Population.BudgetTasks, smoke.Evaluation.Every, smoke.Evaluation.Samples));
