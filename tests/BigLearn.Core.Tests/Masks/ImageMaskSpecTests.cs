@@ -95,7 +95,7 @@ public class ImageMaskSpecTests
     [InlineData("random-box()", Mnist, "expected an argument key=value for random-box (allowed: side)")]
     [InlineData("centre-box(size=4)", Mnist, "unknown argument 'size' for centre-box; allowed: side")]
     [InlineData("mix(0.5 joint, 0.5 half(diagonal))", Mnist, "diagonal: unknown half 'diagonal'; allowed: top, bottom, left, right, any (in mix(0.5 joint, 0.5 half(diagonal)))")]
-    [InlineData("box(side=4)", Mnist, "unknown distribution 'box'; allowed: joint, marginal(...), conditional(...), haar(...), rotation(...), mix(...), pixels(...), patches(...), half(...), centre-box(...), random-box(...)")]
+    [InlineData("box(side=4)", Mnist, "unknown distribution 'box'; allowed: joint, marginal(...), conditional(...), haar(...), rotation(...), noisy(...), mix(...), pixels(...), patches(...), half(...), centre-box(...), random-box(...)")]
     public void A_bad_image_spec_fails_with_one_line_naming_the_offending_part(string spec, int dim, string expected)
     {
         var error = Assert.Throws<MaskSpecException>(() => MaskDistributions.Parse(spec, dim));
