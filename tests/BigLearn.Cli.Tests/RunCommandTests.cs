@@ -29,7 +29,7 @@ public sealed class RunCommandTests : IDisposable
         var code = Cli.Run(["run", SmokeConfig(), "--set", "budget=20", "--set", "evaluation.every=10", "--out", outDir], output, error);
 
         Assert.True(code == 0, error.ToString());
-        foreach (var file in new[] { "config.conf", "metrics.csv", "agents.csv", "summary.json", "report.md", "log.jsonl", "plots/model-final.png" })
+        foreach (var file in new[] { "config.conf", "metrics.csv", "agents.csv", "summary.json", "report.md", "log.jsonl", "plots/model-final.png", "plots/density-final.png" })
             Assert.True(File.Exists(Path.Combine(outDir, file)), file);
         Assert.Equal(20, (long)JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")))!["tasks"]!);
         var text = output.ToString();

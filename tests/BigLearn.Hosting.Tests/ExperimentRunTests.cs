@@ -124,7 +124,7 @@ public sealed class ExperimentRunTests : IDisposable
         var seen = new List<RunProgress>();
         var output = ExperimentRun.Run(config, folder, new SyncProgress(seen), TextWriter.Null);
 
-        string[] expected = ["config.conf", "metrics.csv", "agents.csv", "summary.json", "report.md", "log.jsonl", "plots/model-final.png", "plots/kl.png", "plots/modes.png"];
+        string[] expected = ["config.conf", "metrics.csv", "agents.csv", "summary.json", "report.md", "log.jsonl", "plots/model-final.png", "plots/density-final.png", "plots/kl.png", "plots/modes.png"];
         foreach (var file in expected) Assert.True(File.Exists(Path.Combine(folder, file)), file);
         Assert.Empty(Directory.GetDirectories(_folder, ".*")); // no staging folder left
 

@@ -5,9 +5,10 @@ using BigLearn.Reporting;
 namespace BigLearn.Reporting.Experiments;
 
 /// <summary>
-/// Draws a Gaussian-mixture run as PNGs (ScottPlot 5): the model's components as 1σ and 2σ ellipses against the target
-/// means at up to <see cref="Snapshots"/> evaluation points (the last is <c>model-final.png</c>), the KL curves and the
-/// modes-covered curve. Only 2-D models get the component plots.
+/// Draws a Gaussian-mixture run as PNGs (ScottPlot 5), at up to <see cref="Snapshots"/> evaluation points (the last is
+/// <c>*-final.png</c>): the model's components as 1σ and 2σ ellipses against the target means (<c>model-*.png</c>) and
+/// the density p_θ as a heatmap with its contours against those of q at the same levels (<c>density-*.png</c>); then the
+/// KL curves and the modes-covered curve. Only 2-D models get the component and density plots.
 /// </summary>
 public static class ExperimentPlots
 {
@@ -28,9 +29,11 @@ public static class ExperimentPlots
             foreach (var index in SnapshotIndices(points.Count))
             {
                 var point = points[index];
-                var name = index == points.Count - 1 ? "model-final.png" : $"model-{point.Tasks:D6}.png";
-                WriteComponents(outcome, point, Path.Combine(folder, name));
-                names.Add(name);
+                var suffix = index == points.Count - 1 ? "final" : $"{point.Tasks:D6}";
+                WriteComponents(outcome, point, Path.Combine(folder, $"model-{suffix}.png"));
+                names.Add($"model-{suffix}.png");
+                WriteDensity(outcome, point, Path.Combine(folder, $"density-{suffix}.png"));
+                names.Add($"density-{suffix}.png");
             }
         }
         if (points.Count > 1)
@@ -76,6 +79,89 @@ public static class ExperimentPlots
         return (means, covariances);
     }
 
+    /// <summary>The model's weights from its parameter vector: softmax of the logits that follow the means and Cholesky factors.</summary>
+    public static double[] Weights(double[] parameters, int components, int dim)
+    {
+        int offset = components * dim + components * dim * dim;
+        if (parameters.Length < offset + components) return Enumerable.Repeat(1.0 / components, components).ToArray();
+        var logits = parameters.AsSpan(offset, components).ToArray();
+        double max = logits.Max();
+        var weights = logits.Select(l => Math.Exp(l - max)).ToArray();
+        double sum = weights.Sum();
+        return weights.Select(w => w / sum).ToArray();
+    }
+
+    /// <summary>Grid points per axis of the density plots.</summary>
+    public const int DensityGridPoints = 241;
+
+    /// <summary>
+    /// The density levels drawn for both p_θ and q: the density of one target component (with its weight) at Mahalanobis
+    /// distance 1, 2 and 3 from its mean, so q's contours are its 1σ, 2σ and 3σ circles and p_θ's coincide with them
+    /// where the model fits.
+    /// </summary>
+    public static double[] DensityLevels(MixtureGeometry geometry)
+    {
+        double peak = 1.0 / geometry.TargetMeans.Length / (2 * Math.PI * geometry.TargetVariance);
+        return new[] { 3.0, 2.0, 1.0 }.Select(r => peak * Math.Exp(-0.5 * r * r)).ToArray();
+    }
+
+    private static void WriteDensity(ExperimentOutcome outcome, EvaluationPoint point, string path)
+    {
+        var geometry = outcome.Geometry;
+        var (means, covariances) = Components(point.Parameters, geometry.Components, 2);
+        double extent = PlotExtent(geometry);
+        var model = MixtureDensityGrid.Evaluate(Weights(point.Parameters, geometry.Components, 2), means, covariances, extent, DensityGridPoints);
+        var targetCovariance = new[,] { { geometry.TargetVariance, 0 }, { 0, geometry.TargetVariance } };
+        var target = MixtureDensityGrid.Evaluate(Enumerable.Repeat(1.0, geometry.TargetMeans.Length).ToArray(), geometry.TargetMeans,
+            geometry.TargetMeans.Select(_ => targetCovariance).ToArray(), extent, DensityGridPoints);
+        var levels = DensityLevels(geometry);
+
+        // log10 of p_θ, floored four decades below the target's peak so the empty regions read as one colour.
+        int n = DensityGridPoints;
+        double floor = Math.Log10(levels[^1] * Math.Exp(0.5)) - 4;
+        var intensities = new double[n, n];
+        for (int row = 0; row < n; row++)
+        for (int col = 0; col < n; col++)
+            intensities[row, col] = Math.Max(floor, Math.Log10(model.Density[n - 1 - row, col])); // row 0 is drawn at the top
+
+        var plot = new Plot();
+        var heatmap = plot.Add.Heatmap(intensities);
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        double half = extent / (n - 1);
+        heatmap.Extent = new CoordinateRect(-extent - half, extent + half, -extent - half, extent + half);
+        plot.Add.ColorBar(heatmap).Label = "log10 p_θ(x)";
+        AddContours(plot, target, levels, Colors.Cyan, LinePattern.Dashed, "q: 1σ, 2σ, 3σ levels of a target component");
+        AddContours(plot, model, levels, Colors.OrangeRed, LinePattern.Solid, "p_θ at the same density levels");
+        plot.ShowLegend(Edge.Bottom);
+        plot.Title(Invariant($"{outcome.Experiment}: density after {point.Tasks} tasks — {point.ModesCovered}/{point.ModesTotal} modes"));
+        plot.XLabel("x1");
+        plot.YLabel("x2");
+        plot.Axes.SetLimits(-extent, extent, -extent, extent);
+        plot.SavePng(path, Width + 60, Height);
+    }
+
+    private static void AddContours(Plot plot, MixtureDensityGrid grid, double[] levels, Color color, LinePattern pattern, string legend)
+    {
+        int n = grid.Xs.Length;
+        var points = new Coordinates3d[n, n];
+        for (int row = 0; row < n; row++)
+        for (int col = 0; col < n; col++)
+            points[row, col] = new Coordinates3d(grid.Xs[col], grid.Ys[row], grid.Density[row, col]);
+        // The levels must be set before the lines are traced (Update), which Add.ContourLines does with its defaults.
+        var contours = plot.Add.ContourLines(points);
+        contours.ContourLineLevels = levels;
+        contours.Update(points);
+        contours.LineColor = color;
+        contours.LinePattern = pattern;
+        contours.LineWidth = 1.5f;
+        contours.LabelStyle.IsVisible = false;
+        // ContourLines has no legend entry of its own.
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = legend, LineColor = color, LinePattern = pattern, LineWidth = 1.5f });
+    }
+
+    private static double PlotExtent(MixtureGeometry geometry) =>
+        Math.Max(6, geometry.TargetMeans.Max(m => Math.Max(Math.Abs(m[0]), Math.Abs(m[1]))) + 2);
+
     private static void WriteComponents(ExperimentOutcome outcome, EvaluationPoint point, string path)
     {
         var geometry = outcome.Geometry;
@@ -107,7 +193,7 @@ public static class ExperimentPlots
         plot.Title(Invariant($"{outcome.Experiment}: {point.Tasks} tasks — {point.ModesCovered}/{point.ModesTotal} modes, reverse KL {FigureText.ThreeDecimals(point.ReverseKl)}"));
         plot.XLabel("x1");
         plot.YLabel("x2");
-        var extent = Math.Max(6, geometry.TargetMeans.Max(m => Math.Max(Math.Abs(m[0]), Math.Abs(m[1]))) + 2);
+        var extent = PlotExtent(geometry);
         plot.Axes.SetLimits(-extent, extent, -extent, extent);
         plot.SavePng(path, Width, Height);
     }
