@@ -32,37 +32,45 @@ public sealed class ExperimentRunTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="config"/> for <paramref name="budget"/> tasks through the actors in lockstep with the real trainer
+    /// on the CPU; returns every task the model ran, in order, the run's answer and θ at the end.
+    /// </summary>
+    private static async Task<(List<TaskCompleted> Tasks, RunCompleted Result, double[] Theta)> RunThroughTheActors(ExperimentConfig config, long budget)
+    {
+        var tasks = new List<TaskCompleted>();
+        double[]? theta = null;
+        var evaluator = new Func<ITaskRunner, IReadOnlyDictionary<string, double>>(runner =>
+        {
+            theta = ((GmmTrainer)runner).Model.GetParameterVector();
+            return new Dictionary<string, double>();
+        });
+        var spec = new PopulationSpec(config.Population.Seed, budget, config.Population.Groups, SchedulingMode.Lockstep, 1, evaluateEvery: budget);
+        using var system = ActorSystem.Create("test", Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(ModelActor.DispatcherConfig));
+        var done = new TaskCompletionSource();
+        var recorder = system.ActorOf(Props.Create(() => new Recorder(tasks, done)));
+        var supervisor = system.ActorOf(PopulationSupervisor.Props(spec, GmmRunFactory.RunnerFactory(config, torch.CPU), evaluator, recorder));
+        var result = await supervisor.Ask<RunCompleted>(StartRun.Instance, TimeSpan.FromMinutes(2));
+        // The supervisor answers the asker before the observer, so wait for the recorder to see the end too.
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await system.Terminate();
+        Assert.NotNull(theta);
+        return (tasks, result, theta);
+    }
+
     [Fact]
     public async Task A_lockstep_actor_run_with_the_real_trainer_ends_where_the_plain_loop_over_its_tasks_ends()
     {
         // Two groups, a window switch, different inner steps: the actors decide the order, the plain loop replays it.
         var config = Smoke("budget=40", "groups.joint.inner-steps=3");
         var device = torch.CPU;
-        var tasks = new List<TaskCompleted>();
-        double[]? actorTheta = null;
-        var evaluator = new Func<ITaskRunner, IReadOnlyDictionary<string, double>>(runner =>
-        {
-            actorTheta = ((GmmTrainer)runner).Model.GetParameterVector();
-            return new Dictionary<string, double>();
-        });
-        var spec = new PopulationSpec(config.Population.Seed, 40, config.Population.Groups, SchedulingMode.Lockstep, 1, evaluateEvery: 40);
-        using (var system = ActorSystem.Create("test", Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(ModelActor.DispatcherConfig)))
-        {
-            var done = new TaskCompletionSource();
-            var recorder = system.ActorOf(Props.Create(() => new Recorder(tasks, done)));
-            var supervisor = system.ActorOf(PopulationSupervisor.Props(spec, GmmRunFactory.RunnerFactory(config, device), evaluator, recorder));
-            var result = await supervisor.Ask<RunCompleted>(StartRun.Instance, TimeSpan.FromMinutes(2));
-            Assert.Equal(40, result.TotalTasks);
-            // The supervisor answers the asker before the observer, so wait for the recorder to see the end too.
-            await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            await system.Terminate();
-        }
+        var (tasks, result, actorTheta) = await RunThroughTheActors(config, 40);
+        Assert.Equal(40, result.TotalTasks);
         Assert.Contains(tasks, t => t.Group == 1 && t.InnerSteps == 3); // the joint group ran after the switch
 
         using var plain = GmmRunFactory.CreateTrainer(config, device);
         var outcomes = Trainer.RunSequence(plain, tasks.Select(t => new ScheduledTask(t.Task.ToLearningTask(), t.InnerSteps, t.BatchSeed)));
         Assert.Equal(tasks.Select(t => t.Outcome), outcomes);
-        Assert.NotNull(actorTheta);
         Assert.Equal(plain.Model.GetParameterVector(), actorTheta);
         // The model really moved: the comparison is not between two untouched initialisations.
         using var fresh = GmmRunFactory.CreateTrainer(config, device);
@@ -77,23 +85,7 @@ public sealed class ExperimentRunTests : IDisposable
         var config = ExperimentConfig.Load(TestFiles.Config("gmm25-coarse-to-fine.conf"), ["budget=48", "groups.marginal.count=2", "groups.coarse.inner-steps=2",
             "groups.medium.inner-steps=2", "groups.fine.inner-steps=2", "groups.marginal.inner-steps=2", "groups.joint.inner-steps=2"]);
         var device = torch.CPU;
-        var tasks = new List<TaskCompleted>();
-        double[]? actorTheta = null;
-        var evaluator = new Func<ITaskRunner, IReadOnlyDictionary<string, double>>(runner =>
-        {
-            actorTheta = ((GmmTrainer)runner).Model.GetParameterVector();
-            return new Dictionary<string, double>();
-        });
-        var spec = new PopulationSpec(config.Population.Seed, 48, config.Population.Groups, SchedulingMode.Lockstep, 1, evaluateEvery: 48);
-        using (var system = ActorSystem.Create("test", Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(ModelActor.DispatcherConfig)))
-        {
-            var done = new TaskCompletionSource();
-            var recorder = system.ActorOf(Props.Create(() => new Recorder(tasks, done)));
-            var supervisor = system.ActorOf(PopulationSupervisor.Props(spec, GmmRunFactory.RunnerFactory(config, device), evaluator, recorder));
-            await supervisor.Ask<RunCompleted>(StartRun.Instance, TimeSpan.FromMinutes(2));
-            await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            await system.Terminate();
-        }
+        var (tasks, _, actorTheta) = await RunThroughTheActors(config, 48);
         Assert.Equal(48, tasks.Count);
         Assert.All(tasks.Where(t => t.Group == 1), t => Assert.Equal(2.0, t.Task.ToLearningTask().Noise));
         Assert.All(tasks.Where(t => t.Group == 2), t => Assert.Equal(1.0, t.Task.ToLearningTask().Noise));
