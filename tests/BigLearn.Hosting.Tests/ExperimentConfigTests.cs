@@ -123,6 +123,17 @@ public sealed class ExperimentConfigTests : IDisposable
     }
 
     [Theory]
+    [InlineData(new string[0], ObjectiveKind.ReverseKl, ObjectiveKind.ReverseKl)]
+    [InlineData(new[] { "model.objective=forward-kl" }, ObjectiveKind.ForwardKl, ObjectiveKind.ForwardKl)]
+    [InlineData(new[] { "model.conditional-objective=forward-kl" }, ObjectiveKind.ReverseKl, ObjectiveKind.ForwardKl)]
+    [InlineData(new[] { "model.objective=forward-kl", "model.conditional-objective=reverse-kl" }, ObjectiveKind.ForwardKl, ObjectiveKind.ReverseKl)]
+    public void The_conditional_objective_is_the_models_unless_set(string[] sets, ObjectiveKind objective, ObjectiveKind conditional)
+    {
+        var config = ExperimentConfig.Load(Write(TwoGroups), sets);
+        Assert.Equal((objective, conditional), (config.Model.Objective, config.Model.ConditionalObjective));
+    }
+
+    [Theory]
     [InlineData("groups.marginal.masks=\"haar(marginal(k=3))\"", "groups.marginal.masks = \"haar(marginal(k=3))\" is not allowed (marginal(k=3): k must be in [1, 2]")]
     [InlineData("groups.joint.masks=\"jont\"", "groups.joint.masks = \"jont\" is not allowed (")]
     [InlineData("groups.joint.share=0", "groups.joint.share = 0 is not allowed (a number in [")]
@@ -136,6 +147,7 @@ public sealed class ExperimentConfigTests : IDisposable
     [InlineData("groups.marginal.count=0", "groups.marginal.count = 0 is not allowed (an integer in [1, 1000000])")]
     [InlineData("scheduling=sometimes", "scheduling = sometimes is not allowed (one of: lockstep, free)")]
     [InlineData("model.objective=js", "model.objective = js is not allowed (one of: reverse-kl, forward-kl)")]
+    [InlineData("model.conditional-objective=nll", "model.conditional-objective = nll is not allowed (one of: reverse-kl, forward-kl)")]
     [InlineData("credits=0", "credits = 0 is not allowed (an integer in [1, 1000]")]
     [InlineData("model.conditional-gradient-clip=-1", "model.conditional-gradient-clip = -1 is not allowed (a number in [0, 1000000])")]
     [InlineData("evaluation.samples=5", "evaluation.samples = 5 is not allowed (an integer in [10, 10000000])")]

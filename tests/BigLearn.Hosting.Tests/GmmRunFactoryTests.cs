@@ -1,4 +1,5 @@
 using BigLearn.Core;
+using BigLearn.Core.Objectives;
 using BigLearn.Hosting.Configuration;
 using BigLearn.Hosting.Running;
 using TorchSharp;
@@ -18,5 +19,17 @@ public sealed class GmmRunFactoryTests
         var config = ExperimentConfig.Load(TestFiles.Config("gmm25-conditional.conf"), set is null ? [] : [set]);
         using var trainer = GmmRunFactory.CreateTrainer(config, torch.CPU);
         Assert.Equal(expected, trainer.ConditionalGradientClip);
+    }
+
+    [Theory]
+    [InlineData(null, ObjectiveKind.ReverseKl)]
+    [InlineData("model.conditional-objective=forward-kl", ObjectiveKind.ForwardKl)]
+    public void The_trainer_gets_the_configured_conditional_objective(string? set, ObjectiveKind expected)
+    {
+        TorchRuntime.Configure(threads: 1);
+        var config = ExperimentConfig.Load(TestFiles.Config("gmm25-conditional.conf"), set is null ? [] : [set]);
+        using var trainer = GmmRunFactory.CreateTrainer(config, torch.CPU);
+        Assert.Equal((ObjectiveKind.ReverseKl, expected), (trainer.Objective.Kind, trainer.ConditionalObjective.Kind));
+        Assert.Equal(config.Model.SamplesPerStep, trainer.ConditionalObjective.SamplesPerStep);
     }
 }

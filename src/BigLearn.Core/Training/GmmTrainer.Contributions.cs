@@ -56,7 +56,7 @@ public sealed partial class GmmTrainer : IContributionProbe
         ClearGradients();
         try
         {
-            var loss = Objective.Loss(Model, Target, task, generator);
+            var loss = ObjectiveFor(task).Loss(Model, Target, task, generator);
             if (!double.IsFinite(loss.item<double>())) return Enumerable.Repeat(double.NaN, Model.ParameterCount).ToArray();
             loss.backward();
             return FlatGradient();

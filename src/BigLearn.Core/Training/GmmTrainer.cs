@@ -46,8 +46,24 @@ public sealed partial class GmmTrainer : ITaskRunner, IDisposable
     /// <summary>The fixed target.</summary>
     public TargetMixture Target { get; }
 
-    /// <summary>The loss minimised on every task.</summary>
+    /// <summary>The loss minimised on joint and marginal tasks (and on conditional ones unless <see cref="ConditionalObjective"/> is set).</summary>
     public IMixtureObjective Objective { get; }
+
+    /// <summary>
+    /// The loss minimised on conditional tasks; <see cref="Objective"/> unless set. A mass-covering (forward-KL)
+    /// conditional objective beside reverse-KL marginals is a population whose agents disagree on the divergence,
+    /// not on the optimum: both are zero only at p_θ = q.
+    /// </summary>
+    public IMixtureObjective ConditionalObjective
+    {
+        get => _conditionalObjective ?? Objective;
+        init => _conditionalObjective = value.SamplesPerStep > 0 ? value : throw new ArgumentException("the conditional objective draws no samples", nameof(value));
+    }
+
+    private readonly IMixtureObjective? _conditionalObjective;
+
+    /// <summary>The objective a step on <paramref name="task"/> minimises.</summary>
+    public IMixtureObjective ObjectiveFor(LearningTask task) => task.Kind == TaskKind.Conditional ? ConditionalObjective : Objective;
 
     /// <summary>The SGD step size.</summary>
     public double LearningRate { get; }
@@ -156,7 +172,7 @@ public sealed partial class GmmTrainer : ITaskRunner, IDisposable
     /// </remarks>
     private (double Loss, double GradientNorm, string? Refusal) AutogradStep(LearningTask task, Generator generator)
     {
-        var loss = Objective.Loss(Model, Target, task, generator);
+        var loss = ObjectiveFor(task).Loss(Model, Target, task, generator);
         loss.backward();
         double lossValue, norm, largest, rawNorm;
         bool clipped = false;

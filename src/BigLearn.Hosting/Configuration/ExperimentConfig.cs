@@ -23,6 +23,12 @@ public sealed record ModelSection(int Components, double LearningRate, Objective
     /// see <see cref="Core.Training.GmmTrainer.ConditionalGradientClip"/>.
     /// </summary>
     public double ConditionalGradientClip { get; init; } = Core.Training.GmmTrainer.DefaultConditionalGradientClip;
+
+    /// <summary>
+    /// The objective of conditional tasks (<c>model.conditional-objective</c>, <see cref="Objective"/> unless set): see
+    /// <see cref="Core.Training.GmmTrainer.ConditionalObjective"/>.
+    /// </summary>
+    public ObjectiveKind ConditionalObjective { get; init; } = Objective;
 }
 
 /// <summary>The grid target: <c>Size^Dim</c> equal components with covariance <c>Variance·I</c>, <c>Spacing</c> apart.</summary>
@@ -68,7 +74,7 @@ public sealed partial record ExperimentConfig(
     [
         "experiment", "kind", "seed", "budget", "scheduling", "credits", "device", "threads", "timeout-minutes", "log-level",
         "model.components", "model.learning-rate", "model.objective", "model.samples-per-step", "model.init-mean", "model.init-spread",
-        "model.conditional-gradient-clip",
+        "model.conditional-gradient-clip", "model.conditional-objective",
         "target.dim", "target.size", "target.spacing", "target.variance",
         "evaluation.every", "evaluation.samples", "evaluation.seed",
         .. LedgerSection.Keys,
@@ -97,16 +103,18 @@ public sealed partial record ExperimentConfig(
         long gridComponents = (long)Math.Pow(target.Size, target.Dim);
         if (gridComponents > 10_000)
             throw source.NotAllowed("target.size", $"target.size^target.dim = {gridComponents} components; at most 10000");
+        var objective = ParseObjective(source, "model.objective", ObjectiveKind.ReverseKl);
         var model = new ModelSection(
             source.GetInt("model.components", (int)gridComponents, 1, 10_000),
             source.GetDouble("model.learning-rate", 0.1, 1e-12, 1e6),
-            ParseObjective(source),
+            objective,
             source.GetInt("model.samples-per-step", 100, 1, 10_000_000),
             source.GetDouble("model.init-mean", -5, -1e6, 1e6),
             source.GetDouble("model.init-spread", 0.1, 0, 1e6))
         {
             ConditionalGradientClip = source.GetDouble("model.conditional-gradient-clip", Core.Training.GmmTrainer.DefaultConditionalGradientClip, 0, 1e6)
                 is var clip && clip > 0 ? clip : double.PositiveInfinity,
+            ConditionalObjective = ParseObjective(source, "model.conditional-objective", objective),
         };
         var evaluation = new EvaluationSection(
             source.GetLong("evaluation.every", Math.Max(1, budget / 20), 1, 1_000_000_000),
@@ -172,9 +180,9 @@ public sealed partial record ExperimentConfig(
         }
     }
 
-    private static ObjectiveKind ParseObjective(ConfigSource source)
+    private static ObjectiveKind ParseObjective(ConfigSource source, string key, ObjectiveKind fallback)
     {
-        var text = source.GetString("model.objective", "reverse-kl", ObjectivePattern(), "one of: reverse-kl, forward-kl");
+        var text = source.GetString(key, fallback == ObjectiveKind.ForwardKl ? "forward-kl" : "reverse-kl", ObjectivePattern(), "one of: reverse-kl, forward-kl");
         return text == "forward-kl" ? ObjectiveKind.ForwardKl : ObjectiveKind.ReverseKl;
     }
 

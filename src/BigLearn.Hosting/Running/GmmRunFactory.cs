@@ -1,6 +1,7 @@
 using BigLearn.Core;
 using BigLearn.Core.Evaluation;
 using BigLearn.Core.Mixtures;
+using BigLearn.Core.Objectives;
 using BigLearn.Core.Training;
 using BigLearn.Hosting.Configuration;
 using TorchSharp;
@@ -45,6 +46,7 @@ public static class GmmRunFactory
         var trainer = new GmmTrainer(mixture, grid, model.Objective, model.LearningRate, model.SamplesPerStep)
         {
             ConditionalGradientClip = model.ConditionalGradientClip,
+            ConditionalObjective = MixtureObjectives.Create(model.ConditionalObjective, model.SamplesPerStep),
         };
         if (config.Ledger is { } ledger) trainer.UseContributionObjective(ledger.Objective);
         return trainer;
