@@ -34,7 +34,10 @@ public static class TrainerBenchmark
         $"experiment = bench\ndevice = cpu\nbudget = {tasks}\nevaluation.every = {tasks}\n" +
         $"groups.agent {{ count = 1, masks = \"haar(marginal(k=1))\", inner-steps = {innerSteps} }}\n", "bench"));
 
-    /// <summary>Runs both paths on <paramref name="tasks"/> tasks of <paramref name="innerSteps"/> steps.</summary>
+    /// <summary>Tasks run, untimed, before both paths.</summary>
+    public const int WarmUpTasks = 10;
+
+    /// <summary>Runs both paths on <paramref name="tasks"/> tasks of <paramref name="innerSteps"/> steps (after <see cref="WarmUpTasks"/> untimed ones).</summary>
     public static TrainerBenchmarkResult Run(long tasks = 100, int innerSteps = 20)
     {
         var config = Config(tasks, innerSteps);
@@ -49,6 +52,10 @@ public static class TrainerBenchmark
             var task = group.Masks.Sample(rng);
             schedule.Add(new ScheduledTask(task, group.InnerSteps, rng.NextSeed()));
         }
+
+        // Warm-up on a throwaway trainer, so that neither path pays the JIT of the trainer's code (whichever ran first did).
+        using (var warmUp = GmmRunFactory.CreateTrainer(config, device))
+            Trainer.RunSequence(warmUp, schedule.Take(WarmUpTasks));
 
         double[] plainTheta;
         long plainSteps;

@@ -1,0 +1,33 @@
+using System.Text.RegularExpressions;
+
+namespace BigLearn.Cli.Tests;
+
+/// <summary><c>biglearn bench</c> at a tiny size: what it reports, not how fast (timings are for the notes, not for tests).</summary>
+[Collection(TorchCollection.Name)]
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public void Bench_reports_both_paths_on_the_same_parameters_and_every_population_size()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(0, Cli.Run(["bench", "--tasks", "2", "--actor-tasks", "50"], output, error));
+        var text = output.ToString();
+        Assert.Equal("", error.ToString());
+        Assert.Matches(@"plain Trainer\.RunSequence : +\d+(\.\d)? steps/s", text);
+        Assert.Matches(@"actors, 1 agent, lockstep : +\d+(\.\d)? steps/s", text);
+        Assert.Contains("(same final parameters: yes)", text); // the actors ran exactly the plain loop's work
+        var rows = Regex.Matches(text, @"^ +(\d+) +(\d+) +(\d+)\r?$", RegexOptions.Multiline).Select(m => int.Parse(m.Groups[1].Value)).ToArray();
+        Assert.Equal([1, 100, 1000, 10000], rows);
+    }
+
+    [Theory]
+    [InlineData("--tasks", "0", "biglearn: --tasks 0: not allowed (at least 1)")]
+    [InlineData("--actor-tasks", "-3", "biglearn: --actor-tasks -3: not allowed (at least 1)")]
+    public void A_bad_size_exits_2_with_one_line(string option, string value, string expected)
+    {
+        var error = new StringWriter();
+        Assert.Equal(2, Cli.Run(["bench", option, value], new StringWriter(), error));
+        Assert.Equal(expected, error.ToString().TrimEnd());
+    }
+}
