@@ -131,6 +131,12 @@ public sealed class ExperimentConfigTests : IDisposable
     {
         var config = ExperimentConfig.Load(Write(TwoGroups), sets);
         Assert.Equal((objective, conditional), (config.Model.Objective, config.Model.ConditionalObjective));
+        // validate and report.md name both when they differ.
+        string expected = objective == conditional
+            ? (objective == ObjectiveKind.ForwardKl ? "forward-kl" : "reverse-kl")
+            : (objective == ObjectiveKind.ForwardKl ? "forward-kl, reverse-kl on conditional tasks" : "reverse-kl, forward-kl on conditional tasks");
+        Assert.Equal(expected, config.Model.ObjectiveText);
+        Assert.Contains($"GMM in 2-D, {expected}, evaluation", config.Summary());
     }
 
     [Theory]

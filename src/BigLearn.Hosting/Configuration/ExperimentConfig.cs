@@ -29,6 +29,13 @@ public sealed record ModelSection(int Components, double LearningRate, Objective
     /// <see cref="Core.Training.GmmTrainer.ConditionalObjective"/>.
     /// </summary>
     public ObjectiveKind ConditionalObjective { get; init; } = Objective;
+
+    /// <summary>The objective as the config spells it, with the conditional tasks' when it differs ("reverse-kl, forward-kl on conditional tasks").</summary>
+    public string ObjectiveText => ConditionalObjective == Objective
+        ? Spelling(Objective)
+        : $"{Spelling(Objective)}, {Spelling(ConditionalObjective)} on conditional tasks";
+
+    private static string Spelling(ObjectiveKind kind) => kind == ObjectiveKind.ForwardKl ? "forward-kl" : "reverse-kl";
 }
 
 /// <summary>The grid target: <c>Size^Dim</c> equal components with covariance <c>Variance·I</c>, <c>Spacing</c> apart.</summary>

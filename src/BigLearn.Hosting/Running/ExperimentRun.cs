@@ -155,12 +155,11 @@ public static partial class ExperimentRun
     private static IReadOnlyList<string> Settings(ExperimentConfig config)
     {
         var (spec, model, target, evaluation) = (config.Population, config.Model, config.Target, config.Evaluation);
-        string objective = model.Objective == Core.Objectives.ObjectiveKind.ReverseKl ? "reverse-kl" : "forward-kl";
         return
         [
             $"config: {config.Source.Origin}",
             Invariant($"seed {spec.Seed}, budget {spec.BudgetTasks} tasks, {spec.Mode.ToString().ToLowerInvariant()} scheduling, {spec.Credits} credit(s) per agent"),
-            Invariant($"model: {model.Components}-component GMM, SGD lr {model.LearningRate}, {objective}, {model.SamplesPerStep} samples per step, init means {model.InitMean} + {model.InitSpread}·N(0, I)"),
+            Invariant($"model: {model.Components}-component GMM, SGD lr {model.LearningRate}, {model.ObjectiveText}, {model.SamplesPerStep} samples per step, init means {model.InitMean} + {model.InitSpread}·N(0, I)"),
             Invariant($"target: {target.Size}^{target.Dim} grid, spacing {target.Spacing}, variance {target.Variance}"),
             Invariant($"evaluation: every {evaluation.Every} tasks, {evaluation.Samples} samples, seed {evaluation.Seed}"),
             Invariant($"device {config.Device.ToString().ToLowerInvariant()}, {config.Threads} libtorch thread(s)"),
