@@ -26,16 +26,21 @@ public sealed class RunCommandTests : IDisposable
         var output = new StringWriter();
         var error = new StringWriter();
 
-        var code = Cli.Run(["run", SmokeConfig(), "--set", "budget=20", "--set", "evaluation.every=10", "--out", outDir], output, error);
+        // Evaluated at 0, 15 and, asked by the run itself, at the end (20 is not a multiple of 15).
+        var code = Cli.Run(["run", SmokeConfig(), "--set", "budget=20", "--set", "evaluation.every=15", "--out", outDir], output, error);
 
         Assert.True(code == 0, error.ToString());
         foreach (var file in new[] { "config.conf", "metrics.csv", "agents.csv", "summary.json", "report.md", "log.jsonl", "plots/model-final.png", "plots/density-final.png" })
             Assert.True(File.Exists(Path.Combine(outDir, file)), file);
-        Assert.Equal(20, (long)JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")))!["tasks"]!);
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")))!;
+        Assert.Equal(20, (long)summary["tasks"]!);
         var text = output.ToString();
         Assert.Contains($"to {Path.GetFullPath(outDir)}", text);
         Assert.Contains("seed 888: 100% (20/20 tasks)", text); // plain progress lines when redirected
-        Assert.Contains("modes covered", text);
+        // The last progress line shows the figures of the end, which the summary has too.
+        var last = text.Split('\n').Last(l => l.StartsWith("seed 888: "));
+        Assert.StartsWith("seed 888: done (20/20 tasks)", last);
+        Assert.Contains(FormattableString.Invariant($"modes covered {(int)summary["modes_covered"]!}, reverse KL {Reporting.FigureText.ThreeDecimals((double)summary["reverse_kl"]!)};"), last);
         Assert.False(text.Contains((char)27), "no ANSI escape codes when output is redirected");
     }
 

@@ -148,17 +148,25 @@ internal static partial class RunCommand
         }
     }
 
-    // Synchronous: lines must come out in order; one per tenth of the budget.
+    // Synchronous: lines must come out in order; one per tenth of the budget, and one more when the evaluation at the end
+    // (which comes after the last task, so after the 100 % line) changes the figures.
     private sealed class PlainLines(TextWriter output, string name) : IProgress<RunProgress>
     {
         private int _lastTenth = -1;
+        private (int?, double?, string?) _printedFigures;
 
         public void Report(RunProgress value)
         {
             var tenth = (int)(10 * value.TasksDone / Math.Max(1, value.Budget));
-            if (tenth <= _lastTenth) return;
+            var figures = (value.ModesCovered, value.ReverseKl, value.Detail);
+            if (tenth <= _lastTenth)
+            {
+                if (value.TasksDone < value.Budget || figures == _printedFigures) return;
+                output.WriteLine($"{name}: done ({value.TasksDone}/{value.Budget} tasks){Latest(value)}");
+            }
+            else output.WriteLine($"{name}: {tenth * 10}% ({value.TasksDone}/{value.Budget} tasks){Latest(value)}");
             _lastTenth = tenth;
-            output.WriteLine($"{name}: {tenth * 10}% ({value.TasksDone}/{value.Budget} tasks){Latest(value)}");
+            _printedFigures = figures;
         }
     }
 }

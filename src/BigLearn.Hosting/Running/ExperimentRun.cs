@@ -100,7 +100,8 @@ public static partial class ExperimentRun
             var model = system.ActorSelection(supervisor.Path / "model");
             var initialPoint = saved?.Initial ?? InitialPoint(model, clock, cancellationToken);
             sink.Initial = initialPoint;
-            progress?.Report(new RunProgress(saved?.TasksDone ?? 0, spec.BudgetTasks, initialPoint.ModesCovered, initialPoint.ReverseKl));
+            var latest = saved?.Population.Evaluations is [.., var last] ? Point(last.ToEvaluation(), 0) : initialPoint;
+            observer.Tell(new RunObserver.Figures(latest.ModesCovered, latest.ReverseKl));
 
             RunCompleted result;
             try
@@ -114,7 +115,12 @@ public static partial class ExperimentRun
             }
             var evaluations = result.Evaluations.ToList();
             if (evaluations.Count == 0 || evaluations[^1].TasksRun != result.TotalTasks)
-                evaluations.Add(model.Ask<Evaluation>(Evaluate.Instance, AskTimeout).GetAwaiter().GetResult());
+            {
+                var final = model.Ask<Evaluation>(Evaluate.Instance, AskTimeout).GetAwaiter().GetResult();
+                evaluations.Add(final);
+                var finalPoint = Point(final, 0);
+                observer.Tell(new RunObserver.Figures(finalPoint.ModesCovered, finalPoint.ReverseKl));
+            }
             double wallSeconds = (saved?.WallSeconds ?? 0) + clock.Elapsed.TotalSeconds;
             var record = observer.Ask<RunObserver.ObserverRecord>(RunObserver.AwaitRecord.Instance, AskTimeout).GetAwaiter().GetResult();
 

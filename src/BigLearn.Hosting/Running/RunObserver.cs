@@ -37,6 +37,9 @@ internal sealed partial class RunObserver : ReceiveActor
         public static AwaitRecord Instance { get; } = new();
     }
 
+    /// <summary>Figures of an evaluation the run asked the model for itself (the start, the end): shown as the latest.</summary>
+    public sealed record Figures(int ModesCovered, double ReverseKl);
+
     /// <summary>What the observer saw: steps not applied, the wall time (seconds since start) of each evaluation by tasks run, and the ledger.</summary>
     public sealed record ObserverRecord(long RejectedSteps, IReadOnlyDictionary<long, double> EvaluationSeconds, ContributionSummary? Contributions = null);
 
@@ -87,7 +90,13 @@ internal sealed partial class RunObserver : ReceiveActor
             }
             _log.Info("Evaluation at {Step} tasks: {ModesCovered} modes covered, reverse KL {ReverseKl}, forward KL {ForwardKl}",
                 [e.TasksRun, modes, reverseKl, e.Values.GetValueOrDefault(GmmRunFactory.ForwardKl)]);
-            progress?.Report(new RunProgress(_tasks, budget, modes, reverseKl));
+            progress?.Report(_ledger?.Decorate(new RunProgress(_tasks, budget, modes, reverseKl)) ?? new RunProgress(_tasks, budget, modes, reverseKl));
+        });
+        Receive<Figures>(f =>
+        {
+            (modes, reverseKl) = (f.ModesCovered, f.ReverseKl);
+            var figures = new RunProgress(_tasks, budget, modes, reverseKl);
+            progress?.Report(_tasks > 0 && _ledger is not null ? _ledger.Decorate(figures) : figures); // no credit to rank before the first task
         });
         Receive<RunCompleted>(r =>
         {
