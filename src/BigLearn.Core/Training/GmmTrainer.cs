@@ -57,7 +57,7 @@ public sealed partial class GmmTrainer : ITaskRunner, IDisposable
     public IMixtureObjective ConditionalObjective
     {
         get => _conditionalObjective ?? Objective;
-        init => _conditionalObjective = value.SamplesPerStep > 0 ? value : throw new ArgumentException("the conditional objective draws no samples", nameof(value));
+        init => _conditionalObjective = value ?? throw new ArgumentNullException(nameof(value));
     }
 
     private readonly IMixtureObjective? _conditionalObjective;
