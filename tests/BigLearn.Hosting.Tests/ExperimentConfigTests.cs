@@ -58,6 +58,8 @@ public sealed class ExperimentConfigTests : IDisposable
         var conditional = ExperimentConfig.Load(TestFiles.Config("gmm25-conditional.conf"));
         Assert.Equal(new[] { "marginal", "conditional", "joint" }, conditional.Population.Groups.Select(g => g.Name));
         Assert.Equal("haar(conditional(observed=1))", conditional.Masks[1]);
+        // Likelihood on the conditionals, the paper's reverse KL on the rest.
+        Assert.Equal((ObjectiveKind.ReverseKl, ObjectiveKind.ForwardKl), (conditional.Model.Objective, conditional.Model.ConditionalObjective));
         // Conditional agents join after the marginal phase has spread the components (a quarter of the budget),
         // the joint group at half.
         Assert.Equal(new[] { 0 }, conditional.Population.Phases[0].ActiveGroups);

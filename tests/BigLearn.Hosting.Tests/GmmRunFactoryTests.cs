@@ -22,8 +22,8 @@ public sealed class GmmRunFactoryTests
     }
 
     [Theory]
-    [InlineData(null, ObjectiveKind.ReverseKl)]
-    [InlineData("model.conditional-objective=forward-kl", ObjectiveKind.ForwardKl)]
+    [InlineData(null, ObjectiveKind.ForwardKl)] // the config's choice
+    [InlineData("model.conditional-objective=reverse-kl", ObjectiveKind.ReverseKl)]
     public void The_trainer_gets_the_configured_conditional_objective(string? set, ObjectiveKind expected)
     {
         TorchRuntime.Configure(threads: 1);
