@@ -1,7 +1,6 @@
 using BigLearn.Core.Mixtures;
 using BigLearn.Core.Objectives;
 using BigLearn.Core.Tasks;
-using BigLearn.Core.Tests.Mixtures;
 using BigLearn.Core.Training;
 using static TorchSharp.torch;
 
@@ -17,25 +16,11 @@ public class ConditionalObjectiveTests
 {
     public ConditionalObjectiveTests() => TorchRuntime.Configure(threads: 1);
 
-    private static double Normal(double u, double sigma) => Math.Exp(-0.5 * u * u / (sigma * sigma)) / (sigma * Math.Sqrt(2 * Math.PI));
-
-    // The §3.3 pair of modes (±1, 0), variance 0.1, with both model components on the left one.
-    private static TargetMixture Pair() =>
-        TargetMixture.Custom([0.5, 0.5], [[-1, 0], [1, 0]], [new double[,] { { 0.1, 0 }, { 0, 0.1 } }, new double[,] { { 0.1, 0 }, { 0, 0.1 } }]);
-
-    private static GaussianMixtureModel BothOnTheLeftMode()
-    {
-        var model = new GaussianMixtureModel(2, 2, seed: 0);
-        double logScale = 0.5 * Math.Log(0.1);
-        model.SetParameterVector([-1, 0, -1, 0, logScale, 0, 0, logScale, logScale, 0, 0, logScale, 0, 0]);
-        return model;
-    }
-
     [Fact]
     public void Two_components_on_one_mode_are_pulled_towards_the_empty_mode_by_a_forward_kl_conditional_and_not_by_a_reverse_kl_one()
     {
-        using var target = Pair();
-        using var model = BothOnTheLeftMode();
+        using var target = SharedModeState.Target();
+        using var model = SharedModeState.Model();
         var task = LearningTask.Conditional(2, observed: [1], target: [0]); // given x2, match x1
 
         // Forward KL: q(x1 | x2) = ½N(−1, 0.1) + ½N(1, 0.1) whatever x2; the model's conditional is N(−1, 0.1), each
@@ -47,13 +32,7 @@ public class ConditionalObjectiveTests
         Assert.True(Math.Abs(forwardPull + 10) < 4 * forwardError, $"forward KL: ∂/∂m_x {forwardPull} ± {forwardError} vs −10");
 
         // Reverse KL: only the model's tail reaches the right mode: −E_{x~N(−1, 0.1)} ∂_x log q(x), by quadrature (−0.024).
-        double sd = Math.Sqrt(0.1), expected = 0;
-        var (nodes, weights) = Simpson.Rule(-1 - 12 * sd, -1 + 12 * sd, 2000);
-        for (int i = 0; i < nodes.Length; i++)
-        {
-            double y = nodes[i], left = Normal(y + 1, sd), right = Normal(y - 1, sd);
-            expected -= weights[i] * left * (left * (-1 - y) + right * (1 - y)) / ((left + right) * 0.1);
-        }
+        double expected = SharedModeState.ReverseKlPull(0.1);
         var reverse = EstimatorAverages.Measure(new ReverseKlObjective(), model, target, task, seeds: 400);
         double reversePull = reverse.Gradient[0] + reverse.Gradient[2];
         double reverseError = Math.Sqrt(reverse.GradientError[0] * reverse.GradientError[0] + reverse.GradientError[2] * reverse.GradientError[2]);
@@ -69,10 +48,10 @@ public class ConditionalObjectiveTests
         var joint = LearningTask.Joint(2);
         double[] StepOnce(ObjectiveKind objective, ObjectiveKind? conditionalObjective, LearningTask task)
         {
-            var model = BothOnTheLeftMode();
+            var model = SharedModeState.Model();
             using var trainer = conditionalObjective is { } kind
-                ? new GmmTrainer(model, Pair(), objective) { ConditionalObjective = MixtureObjectives.Create(kind, 100) }
-                : new GmmTrainer(model, Pair(), objective);
+                ? new GmmTrainer(model, SharedModeState.Target(), objective) { ConditionalObjective = MixtureObjectives.Create(kind, 100) }
+                : new GmmTrainer(model, SharedModeState.Target(), objective);
             Assert.Null(trainer.Run(task, innerSteps: 3, batchSeed: 17).Rejection);
             return trainer.Model.GetParameterVector();
         }
@@ -82,7 +61,7 @@ public class ConditionalObjectiveTests
         Assert.NotEqual(StepOnce(ObjectiveKind.ReverseKl, null, conditional), mixed);
         Assert.Equal(StepOnce(ObjectiveKind.ReverseKl, null, joint), StepOnce(ObjectiveKind.ReverseKl, ObjectiveKind.ForwardKl, joint));
 
-        using var plain = new GmmTrainer(BothOnTheLeftMode(), Pair());
+        using var plain = new GmmTrainer(SharedModeState.Model(), SharedModeState.Target());
         Assert.Same(plain.Objective, plain.ConditionalObjective); // unset: one objective for every task
         Assert.Same(plain.Objective, plain.ObjectiveFor(joint));
     }

@@ -116,20 +116,9 @@ public class NoisyViewTests
     [InlineData(1.0)]
     public void Two_components_on_one_mode_feel_a_pull_towards_the_empty_mode_only_through_noise(double noise)
     {
-        using var target = TargetMixture.Custom([0.5, 0.5], [[-1, 0], [1, 0]], [new double[,] { { 0.1, 0 }, { 0, 0.1 } }, new double[,] { { 0.1, 0 }, { 0, 0.1 } }]);
-        using var model = new GaussianMixtureModel(2, 2, seed: 0);
-        double logScale = 0.5 * Math.Log(0.1);
-        model.SetParameterVector([-1, 0, -1, 0, logScale, 0, 0, logScale, logScale, 0, 0, logScale, 0, 0]);
-
-        double v = 0.1 + noise * noise;
-        var (nodes, weights) = Simpson.Rule(-1 - 12 * Math.Sqrt(v), -1 + 12 * Math.Sqrt(v), 2000);
-        double expected = 0;
-        for (int i = 0; i < nodes.Length; i++)
-        {
-            double y = nodes[i], left = Normal(y + 1, Math.Sqrt(v)), right = Normal(y - 1, Math.Sqrt(v));
-            double score = (left * (-1 - y) + right * (1 - y)) / ((left + right) * v); // ∂_y log q̃
-            expected -= weights[i] * Normal(y + 1, Math.Sqrt(v)) * score;
-        }
+        using var target = SharedModeState.Target();
+        using var model = SharedModeState.Model();
+        double expected = SharedModeState.ReverseKlPull(0.1 + noise * noise);
 
         var task = noise > 0 ? LearningTask.Joint(2).WithNoise(noise) : LearningTask.Joint(2);
         var averages = EstimatorAverages.Measure(new ReverseKlObjective(), model, target, task, seeds: 400);
