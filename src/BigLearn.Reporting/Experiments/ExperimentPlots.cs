@@ -101,9 +101,12 @@ public static class ExperimentPlots
     /// </summary>
     public static double[] DensityLevels(MixtureGeometry geometry)
     {
-        double peak = 1.0 / geometry.TargetMeans.Length / (2 * Math.PI * geometry.TargetVariance);
+        double peak = TargetPeak(geometry);
         return new[] { 3.0, 2.0, 1.0 }.Select(r => peak * Math.Exp(-0.5 * r * r)).ToArray();
     }
+
+    // The density of one weighted target component at its mean (the target's peak: its neighbours add ~1e-35 there).
+    private static double TargetPeak(MixtureGeometry geometry) => 1.0 / geometry.TargetMeans.Length / (2 * Math.PI * geometry.TargetVariance);
 
     private static void WriteDensity(ExperimentOutcome outcome, EvaluationPoint point, string path)
     {
@@ -118,7 +121,7 @@ public static class ExperimentPlots
 
         // log10 of p_θ, floored four decades below the target's peak so the empty regions read as one colour.
         int n = DensityGridPoints;
-        double floor = Math.Log10(levels[^1] * Math.Exp(0.5)) - 4;
+        double floor = Math.Log10(TargetPeak(geometry)) - 4;
         var intensities = new double[n, n];
         for (int row = 0; row < n; row++)
         for (int col = 0; col < n; col++)

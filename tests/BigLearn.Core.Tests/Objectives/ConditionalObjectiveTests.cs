@@ -2,7 +2,6 @@ using BigLearn.Core.Mixtures;
 using BigLearn.Core.Objectives;
 using BigLearn.Core.Tasks;
 using BigLearn.Core.Training;
-using static TorchSharp.torch;
 
 namespace BigLearn.Core.Tests.Objectives;
 
