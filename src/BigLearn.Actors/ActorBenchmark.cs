@@ -43,7 +43,7 @@ public static class ActorBenchmark
             mode: SchedulingMode.Free);
 
         long before = GC.GetTotalMemory(forceFullCollection: true);
-        var supervisor = system.ActorOf(PopulationSupervisor.Props(spec, () => new NoOpRunner()), "population");
+        var supervisor = system.ActorOf(PopulationSupervisor.Props(spec, () => new ModelRuntime(new NoOpRunner())), "population");
         // The answer comes after the supervisor's PreStart, i.e. once every agent has been spawned.
         supervisor.Ask<ActorIdentity>(new Identify(null), limit).GetAwaiter().GetResult();
         long after = GC.GetTotalMemory(forceFullCollection: true);

@@ -22,7 +22,11 @@ public abstract class ActorTest(ITestOutputHelper output)
         Func<ITaskRunner, IReadOnlyDictionary<string, double>>? evaluator = null)
     {
         var observer = CreateTestProbe();
-        var supervisor = Sys.ActorOf(PopulationSupervisor.Props(spec, runnerFactory, evaluator, observer.Ref));
+        var supervisor = Sys.ActorOf(PopulationSupervisor.Props(spec, () =>
+        {
+            var runner = runnerFactory();
+            return new ModelRuntime(runner, evaluator is null ? null : () => evaluator(runner));
+        }, observer.Ref));
         var result = await supervisor.Ask<RunCompleted>(StartRun.Instance, RunTimeout);
         var tasks = new List<TaskCompleted>();
         var evaluations = new List<Evaluation>();

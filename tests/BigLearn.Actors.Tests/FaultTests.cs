@@ -45,7 +45,7 @@ public sealed class FaultTests(ITestOutputHelper output) : ActorTest(output)
         var calls = new int[1];
         SeedHashRunner? last = null;
         var observer = CreateTestProbe();
-        var supervisor = Sys.ActorOf(PopulationSupervisor.Props(spec, () => last = new SeedHashRunner(calls, throwOnCall), null, observer.Ref,
+        var supervisor = Sys.ActorOf(PopulationSupervisor.Props(spec, () => new ModelRuntime(last = new SeedHashRunner(calls, throwOnCall)), observer.Ref,
             new PopulationOptions(MaxRejectionsInARow: maxRejections)));
         var result = await supervisor.Ask<RunCompleted>(StartRun.Instance, RunTimeout);
         var tasks = new List<ModelProtocolTask>();

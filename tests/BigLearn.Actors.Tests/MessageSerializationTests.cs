@@ -75,8 +75,11 @@ public sealed class MessageSerializationTests(ITestOutputHelper output) : ActorT
     {
         var done = new TaskCompletionSource<List<object>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var observer = system.ActorOf(Props.Create(() => new Collector(done)));
-        var supervisor = system.ActorOf(PopulationSupervisor.Props(Spec(), () => new HashingRunner(rejectCalls: new HashSet<int> { 77 }),
-            runner => new Dictionary<string, double> { ["state"] = ((HashingRunner)runner).State % 1_000_003 },
+        var supervisor = system.ActorOf(PopulationSupervisor.Props(Spec(), () =>
+            {
+                var runner = new HashingRunner(rejectCalls: new HashSet<int> { 77 });
+                return new ModelRuntime(runner, () => new Dictionary<string, double> { ["state"] = runner.State % 1_000_003 });
+            },
             observer, new PopulationOptions(Checkpoints: true, CheckpointEvery: 100)));
         var result = await supervisor.Ask<RunCompleted>(StartRun.Instance, RunTimeout);
         var seen = await done.Task.WaitAsync(RunTimeout);

@@ -1,3 +1,4 @@
+using BigLearn.Core.Training;
 using Akka.Actor;
 using BigLearn.Actors.Messages;
 using BigLearn.Actors.Model;
@@ -19,7 +20,7 @@ public sealed class ModelActorTests(ITestOutputHelper output) : ActorTest(output
     {
         var supervisor = CreateTestProbe();
         var agent = CreateTestProbe();
-        var model = Sys.ActorOf(ModelActor.Props(new ModelSettings(1, Credits: 3, SchedulingMode.Free, [1.0]), () => new HashingRunner(), supervisor.Ref));
+        var model = Sys.ActorOf(ModelActor.Props(new ModelSettings(1, Credits: 3, SchedulingMode.Free, [1.0]), () => new ModelRuntime(new HashingRunner()), supervisor.Ref));
         model.Tell(new SetActive([7], RunUntil: 0)); // active, but nothing may run yet: proposals pile up
         for (long id = 0; id < 4; id++) model.Tell(Proposal(7, id), agent.Ref);
 
@@ -40,7 +41,7 @@ public sealed class ModelActorTests(ITestOutputHelper output) : ActorTest(output
     {
         var supervisor = CreateTestProbe();
         var agent = CreateTestProbe();
-        var model = Sys.ActorOf(ModelActor.Props(new ModelSettings(1, 2, SchedulingMode.Free, [1.0]), () => new HashingRunner(), supervisor.Ref));
+        var model = Sys.ActorOf(ModelActor.Props(new ModelSettings(1, 2, SchedulingMode.Free, [1.0]), () => new ModelRuntime(new HashingRunner()), supervisor.Ref));
         model.Tell(Proposal(3, 0), agent.Ref);
         Assert.Contains("not active", agent.ExpectMsg<ProposalRefused>().Reason);
 
@@ -63,7 +64,7 @@ public sealed class ModelActorTests(ITestOutputHelper output) : ActorTest(output
         var supervisor = CreateTestProbe();
         var agent = CreateTestProbe();
         var runner = new HashingRunner(rejectCalls: new HashSet<int> { 1 });
-        var model = Sys.ActorOf(ModelActor.Props(new ModelSettings(1, 1, SchedulingMode.Free, [1.0]), () => runner, supervisor.Ref));
+        var model = Sys.ActorOf(ModelActor.Props(new ModelSettings(1, 1, SchedulingMode.Free, [1.0]), () => new ModelRuntime(runner), supervisor.Ref));
         model.Tell(new SetActive([0], 2));
         model.Tell(Proposal(0, 0), agent.Ref);
         var rejected = agent.ExpectMsg<TaskRejected>();
@@ -83,7 +84,7 @@ public sealed class ModelActorTests(ITestOutputHelper output) : ActorTest(output
         var supervisor = CreateTestProbe();
         var agent = CreateTestProbe();
         HashingRunner? runner = null;
-        var model = Sys.ActorOf(ModelActor.Props(new ModelSettings(1, 1, SchedulingMode.Free, [1.0]), () => runner = new HashingRunner(), supervisor.Ref));
+        var model = Sys.ActorOf(ModelActor.Props(new ModelSettings(1, 1, SchedulingMode.Free, [1.0]), () => new ModelRuntime(runner = new HashingRunner()), supervisor.Ref));
         model.Tell(new SetActive([0], 5));
         for (int i = 0; i < 5; i++)
         {
@@ -96,10 +97,13 @@ public sealed class ModelActorTests(ITestOutputHelper output) : ActorTest(output
     }
 
     [Fact]
-    public void A_model_answers_an_evaluation_through_its_evaluator()
+    public void A_model_answers_an_evaluation_through_its_runtime()
     {
-        var model = Sys.ActorOf(ModelActor.Props(new ModelSettings(1, 1, SchedulingMode.Free, [1.0]), () => new HashingRunner(), CreateTestProbe().Ref,
-            runner => new Dictionary<string, double> { ["version-plus-one"] = runner.Version + 1 }));
+        var model = Sys.ActorOf(ModelActor.Props(new ModelSettings(1, 1, SchedulingMode.Free, [1.0]), () =>
+        {
+            var runner = new HashingRunner();
+            return new ModelRuntime(runner, () => new Dictionary<string, double> { ["version-plus-one"] = runner.Version + 1 });
+        }, CreateTestProbe().Ref));
         model.Tell(Evaluate.Instance);
         var evaluation = ExpectMsg<Evaluation>();
         Assert.Equal(1.0, evaluation.Values["version-plus-one"]);

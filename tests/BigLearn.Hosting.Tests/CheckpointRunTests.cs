@@ -1,3 +1,6 @@
+using BigLearn.Hosting.Kinds;
+using BigLearn.Hosting.Kinds.Gmm;
+using BigLearn.Hosting.Kinds.Gan;
 using System.Text.Json.Nodes;
 using BigLearn.Hosting.Checkpoints;
 using BigLearn.Hosting.Configuration;
@@ -30,7 +33,7 @@ public sealed class CheckpointRunTests : IDisposable
 
         using var stop = new CancellationTokenSource();
         var folder = Path.Combine(_folder, "interrupted");
-        var interrupted = ExperimentRun.Run(config, folder, new StopAt(15, stop), TextWriter.Null, stop.Token);
+        var interrupted = ExperimentRun.Run(config, folder, new StopAt(15, stop), consoleLog: TextWriter.Null, cancellationToken: stop.Token);
 
         Assert.True(interrupted.Interrupted);
         Assert.InRange(interrupted.Outcome.Tasks, 15, 59);
@@ -45,7 +48,7 @@ public sealed class CheckpointRunTests : IDisposable
         Assert.False(resumed.Interrupted);
         Assert.False(File.Exists(Path.Combine(folder, RunFolder.IncompleteMarker)));
         Assert.Equal(WithoutTimings(whole.Folder), WithoutTimings(folder));
-        Assert.Equal(whole.Outcome.Final.Parameters, resumed.Outcome.Final.Parameters);
+        Assert.Equal(whole.Gmm().Final.Parameters, resumed.Gmm().Final.Parameters);
     }
 
     [Fact]
@@ -74,7 +77,7 @@ public sealed class CheckpointRunTests : IDisposable
         Assert.EndsWith($"); falling back to {CheckpointStore.BundleName(50)}", warnings[0]);
         Assert.Equal($"checkpoint {CheckpointStore.BundleName(50)} is damaged (state.json does not match its SHA-256 checksum); falling back to {CheckpointStore.BundleName(40)}", warnings[1]);
         Assert.Equal(expected, WithoutTimings(folder));
-        Assert.Equal(whole.Outcome.Final.Parameters, resumed.Outcome.Final.Parameters);
+        Assert.Equal(whole.Gmm().Final.Parameters, resumed.Gmm().Final.Parameters);
     }
 
     // Makes a finished run look killed after its last checkpoint: outputs gone, the incomplete marker back.
@@ -92,7 +95,7 @@ public sealed class CheckpointRunTests : IDisposable
             consoleLog: TextWriter.Null);
         var expected = new[] { "summary.json", "contributions.json", "agents.csv", "groups.csv" }
             .Select(f => f == "summary.json" ? WithoutTimings(folder) : File.ReadAllText(Path.Combine(folder, f))).ToArray();
-        Assert.True(whole.Outcome.Contributions!.Sampled);
+        Assert.True(whole.Gmm().Contributions!.Sampled);
         foreach (var bundle in CheckpointStore.List(folder))
         {
             var ledger = CheckpointStore.Load(bundle).State.Sections["ledger"];

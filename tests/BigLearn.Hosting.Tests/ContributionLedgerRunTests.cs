@@ -1,3 +1,6 @@
+using BigLearn.Hosting.Kinds;
+using BigLearn.Hosting.Kinds.Gmm;
+using BigLearn.Hosting.Kinds.Gan;
 using System.Text.Json.Nodes;
 using BigLearn.Hosting.Configuration;
 using BigLearn.Hosting.Running;
@@ -30,12 +33,12 @@ public sealed class ContributionLedgerRunTests : IDisposable
     {
         var config = Small();
         var run = Run(config, "exact");
-        var ledger = run.Outcome.Contributions!;
+        var ledger = run.Gmm().Contributions!;
 
         // J(θ₀) from a fresh trainer, J(θ_final) from the final parameters written by the run: no number from the ledger.
         using var trainer = GmmRunFactory.CreateTrainer(config, torch.CPU);
         double initial = trainer.EvaluateObjective();
-        trainer.Model.SetParameterVector(run.Outcome.Final.Parameters);
+        trainer.Model.SetParameterVector(run.Gmm().Final.Parameters);
         double final = trainer.EvaluateObjective();
 
         Assert.False(ledger.Sampled);
@@ -59,7 +62,7 @@ public sealed class ContributionLedgerRunTests : IDisposable
         var agents = File.ReadAllLines(Path.Combine(run.Folder, "agents.csv"));
         Assert.Equal("id,group,tasks,steps,rejections,restarts,first_own_loss,last_own_loss,credit,credit_share,alignment,audits,measured_tasks", agents[0]);
         var rows = agents.Skip(1).Select(l => l.Split(',')).ToArray();
-        Assert.Equal(run.Outcome.Agents.Count, rows.Length);
+        Assert.Equal(run.Gmm().Agents.Count, rows.Length);
         Assert.All(rows, r => Assert.Equal(13, r.Length));
         Assert.Equal(1.0, rows.Sum(r => double.Parse(r[9], System.Globalization.CultureInfo.InvariantCulture)), 9);
 
@@ -85,7 +88,7 @@ public sealed class ContributionLedgerRunTests : IDisposable
     public void A_sampled_ledger_measures_every_kth_task_scales_it_and_says_so_in_every_output()
     {
         var run = Run(Small("ledger.every=4"), "sampled");
-        var ledger = run.Outcome.Contributions!;
+        var ledger = run.Gmm().Contributions!;
         Assert.True(ledger.Sampled);
         Assert.Equal(8, ledger.MeasuredTasks); // tasks 1, 5, …, 29
         Assert.Equal(4 * ledger.SumOfDeltas, ledger.TotalCredit, 9);
@@ -105,17 +108,17 @@ public sealed class ContributionLedgerRunTests : IDisposable
         Assert.StartsWith("events.out.tfevents.", Path.GetFileName(file));
         var events = TensorBoardEvents.Read(file);
 
-        var ledger = run.Outcome.Contributions!;
+        var ledger = run.Gmm().Contributions!;
         Assert.Equal("brain.Event:2", events[0].FileVersion);
         var scalars = events.Skip(1).ToArray();
         int groups = ledger.Groups.Count;
         int alignments = ledger.Audits.Sum(a => a.GroupAlignment.Count(double.IsFinite));
-        Assert.Equal(4 * run.Outcome.Evaluations.Count + (1 + groups) * ledger.Timeline.Count + alignments, scalars.Length);
+        Assert.Equal(4 * run.Gmm().Evaluations.Count + (1 + groups) * ledger.Timeline.Count + alignments, scalars.Length);
         var tags = scalars.Select(e => e.Tag).ToHashSet();
         Assert.Superset(new HashSet<string?>(TensorBoardExport.EvaluationTags) { "ledger/objective", "credit/marginal", "credit/joint", "alignment/marginal", "alignment/joint" }, tags);
         var reverseKl = scalars.Where(e => e.Tag == "evaluation/reverse_kl").ToArray();
-        Assert.Equal(run.Outcome.Evaluations.Select(e => e.Tasks), reverseKl.Select(e => e.Step));
-        Assert.Equal((float)run.Outcome.Final.ReverseKl, reverseKl[^1].Value);
+        Assert.Equal(run.Gmm().Evaluations.Select(e => e.Tasks), reverseKl.Select(e => e.Step));
+        Assert.Equal((float)run.Gmm().Final.ReverseKl, reverseKl[^1].Value);
     }
 
     [Theory]

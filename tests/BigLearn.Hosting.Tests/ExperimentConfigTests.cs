@@ -1,3 +1,6 @@
+using BigLearn.Hosting.Kinds;
+using BigLearn.Hosting.Kinds.Gmm;
+using BigLearn.Hosting.Kinds.Gan;
 using BigLearn.Actors.Population;
 using BigLearn.Core.Objectives;
 using BigLearn.Hosting.Configuration;

@@ -1,3 +1,6 @@
+using BigLearn.Hosting.Kinds;
+using BigLearn.Hosting.Kinds.Gmm;
+using BigLearn.Hosting.Kinds.Gan;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using BigLearn.Actors.Model;
@@ -40,16 +43,20 @@ public sealed class ExperimentRunTests : IDisposable
     {
         var tasks = new List<TaskCompleted>();
         double[]? theta = null;
-        var evaluator = new Func<ITaskRunner, IReadOnlyDictionary<string, double>>(runner =>
+        ModelRuntime Runtime()
         {
-            theta = ((GmmTrainer)runner).Model.GetParameterVector();
-            return new Dictionary<string, double>();
-        });
+            var trainer = GmmRunFactory.CreateTrainer(config, torch.CPU);
+            return new ModelRuntime(trainer, () =>
+            {
+                theta = trainer.Model.GetParameterVector();
+                return new Dictionary<string, double>();
+            });
+        }
         var spec = new PopulationSpec(config.Population.Seed, budget, config.Population.Groups, SchedulingMode.Lockstep, 1, evaluateEvery: budget);
         using var system = ActorSystem.Create("test", Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(ModelActor.DispatcherConfig));
         var done = new TaskCompletionSource();
         var recorder = system.ActorOf(Props.Create(() => new Recorder(tasks, done)));
-        var supervisor = system.ActorOf(PopulationSupervisor.Props(spec, GmmRunFactory.RunnerFactory(config, torch.CPU), evaluator, recorder));
+        var supervisor = system.ActorOf(PopulationSupervisor.Props(spec, Runtime, recorder));
         var result = await supervisor.Ask<RunCompleted>(StartRun.Instance, TimeSpan.FromMinutes(2));
         // The supervisor answers the asker before the observer, so wait for the recorder to see the end too.
         await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -114,7 +121,7 @@ public sealed class ExperimentRunTests : IDisposable
         var config = Smoke();
         var folder = Path.Combine(_folder, "run");
         var seen = new List<RunProgress>();
-        var output = ExperimentRun.Run(config, folder, new SyncProgress(seen), TextWriter.Null);
+        var output = ExperimentRun.Run(config, folder, new SyncProgress(seen), consoleLog: TextWriter.Null);
 
         string[] expected = ["config.conf", "metrics.csv", "agents.csv", "summary.json", "report.md", "log.jsonl", "plots/model-final.png", "plots/density-final.png", "plots/kl.png", "plots/modes.png"];
         foreach (var file in expected) Assert.True(File.Exists(Path.Combine(folder, file)), file);
@@ -138,7 +145,7 @@ public sealed class ExperimentRunTests : IDisposable
         Assert.Equal(ExperimentRunWriter.MetricsHeader, metrics[0]);
         Assert.Equal(new[] { "0", "20", "40", "60" }, metrics.Skip(1).Select(l => l.Split(',')[0]));
         Assert.Equal(4 + 1, File.ReadAllLines(Path.Combine(folder, "agents.csv")).Length); // 3 marginal agents + 1 joint
-        Assert.Equal(25 * 2 + 25 * 4 + 25, output.Outcome.Evaluations[0].Parameters.Length);
+        Assert.Equal(25 * 2 + 25 * 4 + 25, output.Gmm().Evaluations[0].Parameters.Length);
 
         // log.jsonl carries structured properties and the progress reached the budget.
         Assert.Contains("\"Step\":20", File.ReadAllText(Path.Combine(folder, "log.jsonl")));
@@ -155,7 +162,7 @@ public sealed class ExperimentRunTests : IDisposable
 
         Assert.Equal(WithoutTimings(first.Folder), WithoutTimings(second.Folder));
         Assert.NotEqual(WithoutTimings(first.Folder), WithoutTimings(other.Folder));
-        Assert.Equal(first.Outcome.Final.Parameters, second.Outcome.Final.Parameters);
+        Assert.Equal(first.Gmm().Final.Parameters, second.Gmm().Final.Parameters);
     }
 
     private static string WithoutTimings(string folder)

@@ -40,22 +40,20 @@ public sealed partial class ModelActor : ReceiveActor
     public static Config DispatcherConfig => ConfigurationFactory.ParseString(DispatcherHocon);
 
     private readonly ModelState _state;
-    private readonly Func<ITaskRunner> _runnerFactory;
+    private readonly Func<ModelRuntime> _runtimeFactory;
     private readonly IActorRef _supervisor;
-    private readonly Func<ITaskRunner, IReadOnlyDictionary<string, double>>? _evaluator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ContributionMeter? _meter;
+    private ModelRuntime? _runtime;
     private ITaskRunner? _runner;
     private bool _pickQueued;
 
     /// <summary>Use <see cref="Props"/>; public only because Akka creates actors by reflection.</summary>
-    public ModelActor(ModelState state, Func<ITaskRunner> runnerFactory, IActorRef supervisor,
-        Func<ITaskRunner, IReadOnlyDictionary<string, double>>? evaluator)
+    public ModelActor(ModelState state, Func<ModelRuntime> runtimeFactory, IActorRef supervisor)
     {
         _state = state;
-        _runnerFactory = runnerFactory;
+        _runtimeFactory = runtimeFactory;
         _supervisor = supervisor;
-        _evaluator = evaluator;
         _meter = state.Settings.Contributions is { } contributions ? new ContributionMeter(contributions) : null;
 
         Receive<Propose>(proposal =>
@@ -84,25 +82,26 @@ public sealed partial class ModelActor : ReceiveActor
     }
 
     /// <summary>
-    /// Props of a model on the pinned dispatcher <see cref="DispatcherId"/>. <paramref name="runnerFactory"/> is
-    /// called on the model's thread (at start and after every restart); <paramref name="supervisor"/> receives a
-    /// <see cref="TaskCompleted"/> per task and an <see cref="Evaluation"/> every <c>EvaluateEvery</c> tasks;
-    /// <paramref name="evaluator"/>, if given, computes the evaluation's figures on the model's thread.
+    /// Props of a model on the pinned dispatcher <see cref="DispatcherId"/>. <paramref name="runtimeFactory"/> is
+    /// called on the model's thread (at start and after every restart) and builds the runner with its evaluation;
+    /// <paramref name="supervisor"/> receives a <see cref="TaskCompleted"/> per task and an <see cref="Evaluation"/>
+    /// every <c>EvaluateEvery</c> tasks.
     /// </summary>
-    public static Props Props(ModelSettings settings, Func<ITaskRunner> runnerFactory, IActorRef supervisor,
-        Func<ITaskRunner, IReadOnlyDictionary<string, double>>? evaluator = null, Checkpoints.ModelSnapshot? restore = null)
+    public static Props Props(ModelSettings settings, Func<ModelRuntime> runtimeFactory, IActorRef supervisor,
+        Checkpoints.ModelSnapshot? restore = null)
     {
-        ArgumentNullException.ThrowIfNull(runnerFactory);
+        ArgumentNullException.ThrowIfNull(runtimeFactory);
         ArgumentNullException.ThrowIfNull(supervisor);
         // created once, outside any actor instance: restarts keep it
         var state = restore is null ? new ModelState(settings) : new ModelState(settings, restore);
-        return Akka.Actor.Props.Create(() => new ModelActor(state, runnerFactory, supervisor, evaluator)).WithDispatcher(DispatcherId);
+        return Akka.Actor.Props.Create(() => new ModelActor(state, runtimeFactory, supervisor)).WithDispatcher(DispatcherId);
     }
 
     /// <inheritdoc />
     protected override void PreStart()
     {
-        _runner = _runnerFactory();
+        _runtime = _runtimeFactory();
+        _runner = _runtime.Runner;
         RestoreLastGood();
         QueuePick();
     }
@@ -126,6 +125,7 @@ public sealed partial class ModelActor : ReceiveActor
     {
         (_runner as IDisposable)?.Dispose();
         _runner = null;
+        _runtime = null;
     }
 
     private void RunOne(PendingProposal pending)
@@ -163,9 +163,7 @@ public sealed partial class ModelActor : ReceiveActor
 
     private Evaluation Evaluation()
     {
-        var values = _evaluator is null || _runner is null
-            ? new Dictionary<string, double>()
-            : new Dictionary<string, double>(_evaluator(_runner));
+        var values = _runtime is null ? new Dictionary<string, double>() : new Dictionary<string, double>(_runtime.Evaluate());
         return new Evaluation(_state.TasksRun, RunnerVersion(), values);
     }
 

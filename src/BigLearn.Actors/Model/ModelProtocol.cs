@@ -13,7 +13,7 @@ public static class ModelProtocol
     /// <summary>From the supervisor: the active agents (others' pending proposals are withdrawn) and the task count up to which the model may run before it waits for the next phase.</summary>
     public sealed record SetActive(int[] AgentIds, long RunUntil) : IBigLearnMessage;
 
-    /// <summary>Asks for an <see cref="Evaluation"/> of the model now (through the evaluator given in Props; empty values without one).</summary>
+    /// <summary>Asks for an <see cref="Evaluation"/> of the model now (its runtime's figures; empty without an evaluation). The supervisor forwards it to its model.</summary>
     public sealed record Evaluate : IBigLearnMessage { /** <summary>The only instance.</summary> */ public static Evaluate Instance { get; } = new(); private Evaluate() { } }
 
     /// <summary>Asks for the model's <see cref="ModelStats"/>.</summary>

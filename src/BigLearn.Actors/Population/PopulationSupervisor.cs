@@ -29,8 +29,7 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
     private static readonly TimeSpan StatsTimeout = TimeSpan.FromSeconds(30);
 
     private readonly PopulationSpec _spec;
-    private readonly Func<ITaskRunner> _runnerFactory;
-    private readonly Func<ITaskRunner, IReadOnlyDictionary<string, double>>? _evaluator;
+    private readonly Func<ModelRuntime> _runtimeFactory;
     private readonly IActorRef? _observer;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly int[] _groupOfAgent;
@@ -46,13 +45,11 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
     private Exception? _lastFailure;
 
     /// <summary>Use <see cref="Props"/>; public only because Akka creates actors by reflection.</summary>
-    public PopulationSupervisor(PopulationSpec spec, Func<ITaskRunner> runnerFactory,
-        Func<ITaskRunner, IReadOnlyDictionary<string, double>>? evaluator, IActorRef? observer, Checkpoints.PopulationOptions? options = null)
+    public PopulationSupervisor(PopulationSpec spec, Func<ModelRuntime> runtimeFactory, IActorRef? observer, Checkpoints.PopulationOptions? options = null)
     {
         _spec = spec;
         _options = options ?? new Checkpoints.PopulationOptions();
-        _runnerFactory = runnerFactory;
-        _evaluator = evaluator;
+        _runtimeFactory = runtimeFactory;
         _observer = observer;
         _groupOfAgent = spec.GroupOfAgents();
         int groups = spec.Groups.Count;
@@ -64,26 +61,24 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>
-    /// Props of a supervisor for one run. <paramref name="runnerFactory"/> builds the model's runner on the model's
-    /// thread; <paramref name="evaluator"/> (optional) computes the model's evaluation figures there;
-    /// <paramref name="observer"/> (optional) receives every <see cref="TaskCompleted"/>, <see cref="Evaluation"/>
+    /// Props of a supervisor for one run. <paramref name="runtimeFactory"/> builds the model's runner and its evaluation
+    /// on the model's thread; <paramref name="observer"/> (optional) receives every <see cref="TaskCompleted"/>, <see cref="Evaluation"/>
     /// and the final <see cref="RunCompleted"/>, for progress display and metrics. The actor system must include
     /// <see cref="ModelActor.DispatcherHocon"/>. <paramref name="options"/> turns on checkpoints (sent to the observer), stops
     /// agents after repeated rejections, or continues from a checkpoint.
     /// </summary>
-    public static Props Props(PopulationSpec spec, Func<ITaskRunner> runnerFactory,
-        Func<ITaskRunner, IReadOnlyDictionary<string, double>>? evaluator = null, IActorRef? observer = null,
+    public static Props Props(PopulationSpec spec, Func<ModelRuntime> runtimeFactory, IActorRef? observer = null,
         Checkpoints.PopulationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(runnerFactory);
-        return Akka.Actor.Props.Create(() => new PopulationSupervisor(spec, runnerFactory, evaluator, observer, options));
+        ArgumentNullException.ThrowIfNull(runtimeFactory);
+        return Akka.Actor.Props.Create(() => new PopulationSupervisor(spec, runtimeFactory, observer, options));
     }
 
     /// <inheritdoc />
     protected override void PreStart()
     {
-        _model = Context.ActorOf(ModelActor.Props(ModelSettings.From(_spec), _runnerFactory, Self, _evaluator, _options.Restore?.Model), "model");
+        _model = Context.ActorOf(ModelActor.Props(ModelSettings.From(_spec), _runtimeFactory, Self, _options.Restore?.Model), "model");
         Context.Watch(_model);
         PlanCheckpoints();
         for (int id = 0; id < _groupOfAgent.Length; id++)
@@ -108,8 +103,12 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
         return Directive.Restart;
     });
 
+    // The host asks the supervisor for evaluations; the model is a child it never addresses by path.
+    private void ForwardEvaluate() => Receive<Evaluate>(e => _model.Forward(e));
+
     private void Idle()
     {
+        ForwardEvaluate();
         Receive<StartRun>(_ =>
         {
             _asker = Sender;
@@ -122,6 +121,7 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
     private void Running()
     {
         Receive<StartRun>(_ => Sender.Tell(new Status.Failure(new InvalidOperationException("this population is already running; create a new supervisor for another run"))));
+        ForwardEvaluate();
         Receive<TaskCompleted>(completed =>
         {
             Tally(completed);
@@ -138,6 +138,7 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
     private void Collecting()
     {
         Receive<StartRun>(_ => Sender.Tell(new Status.Failure(new InvalidOperationException("this population is finishing its run"))));
+        ForwardEvaluate();
         Receive<ModelStats>(_ =>
         {
             // Each agent was told about its last result and its withdrawal before this reply, so its stats are complete.
@@ -157,6 +158,7 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
     private void Done()
     {
         Receive<StartRun>(_ => Sender.Tell(new Status.Failure(new InvalidOperationException("this population has already run; create a new supervisor for another run"))));
+        ForwardEvaluate();
         Receive<Evaluation>(e => _observer?.Tell(e));
         Receive<Terminated>(_ => { });
     }

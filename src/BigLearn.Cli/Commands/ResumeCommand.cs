@@ -1,6 +1,5 @@
 using System.CommandLine;
 using BigLearn.Hosting.Running;
-using BigLearn.Reporting.Experiments;
 
 namespace BigLearn.Cli.Commands;
 
@@ -24,8 +23,9 @@ internal static class ResumeCommand
     {
         using var signals = InterruptSignals.Listen(cancellationToken);
         console.Output.WriteLine($"resume {folder}");
+        Action<string>? stage = console.Interactive ? null : name => console.Output.WriteLine($"  {name}");
         var run = RunCommand.WithProgress(console, ["resume"], 0,
-            progress => ExperimentRun.Resume(folder, progress[0], console.Error, line => console.Error.WriteLine($"biglearn: warning: {line}"), signals.Token));
-        return RunCommand.Report(console, run, signals);
+            progress => ExperimentRun.Resume(folder, progress[0], console.Error, line => console.Error.WriteLine($"biglearn: warning: {line}"), signals.Token, stage));
+        return RunCommand.Report(console, run, resumable: true, signals);
     }
 }

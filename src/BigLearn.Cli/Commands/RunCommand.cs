@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using BigLearn.Hosting.Configuration;
+using BigLearn.Hosting.Kinds;
 using BigLearn.Hosting.Running;
 using BigLearn.Reporting.Experiments;
-using Spectre.Console;
 using BigLearn.Reporting;
+using Spectre.Console;
 
 namespace BigLearn.Cli.Commands;
 
@@ -43,38 +43,36 @@ internal static partial class RunCommand
 
     private static int Run(CliConsole console, string configPath, string[] sets, string? seedList, string? outDir, CancellationToken cancellationToken)
     {
-        var source = ConfigSource.Load(configPath, sets);
-        if (source.RawText("kind") == GanExperimentConfig.Kind)
-        {
-            if (seedList is not null)
-                throw new CliUsageException($"--seeds {seedList}: not allowed for kind = gan (run one seed at a time with --set seed=N)");
-            return RunGan(console, GanExperimentConfig.From(source), outDir, cancellationToken);
-        }
-        var settings = ExperimentConfig.From(source);
+        var experiment = ModelKinds.Load(configPath, sets);
+        var settings = experiment.Run;
         var seeds = seedList is null ? null : ParseSeeds(seedList);
+        if (seeds is not null && !experiment.Sweeps)
+            throw new CliUsageException($"--seeds {seedList}: not allowed for kind = {experiment.ModelKind.Name} (run one seed at a time with --set seed=N)");
         var folder = outDir ?? Path.Combine("runs", settings.Experiment, DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
         if (File.Exists(folder) || (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()))
             throw new CliUsageException($"--out {folder}: the folder already exists and is not empty (choose a new one)");
 
         var spec = settings.Population;
         var seedText = seeds is null ? $"seed {spec.Seed}" : $"seeds {string.Join(",", seeds)}";
-        console.Output.WriteLine($"run {settings.Experiment}: {spec.BudgetTasks} tasks, {spec.AgentCount} agents in {spec.Groups.Count} group(s), " +
-            $"{spec.Mode.ToString().ToLowerInvariant()}, {seedText}");
+        console.Output.WriteLine($"run {settings.Experiment} ({experiment.ModelKind.Title}): {spec.BudgetTasks} tasks, {spec.AgentCount} agents in " +
+            $"{spec.Groups.Count} group(s), {spec.Mode.ToString().ToLowerInvariant()}, {seedText}");
 
         using var signals = InterruptSignals.Listen(cancellationToken);
         if (seeds is null)
         {
+            // Stages before and after the training print plain lines; in a terminal the training's live bar stands alone.
+            Action<string>? stage = console.Interactive ? null : name => console.Output.WriteLine($"  {name}");
             var run = WithProgress(console, [$"seed {spec.Seed}"], spec.BudgetTasks,
-                progress => ExperimentRun.Run(settings, folder, progress[0], console.Error, signals.Token));
-            return Report(console, run, signals);
+                progress => ExperimentRun.Run(experiment, folder, progress[0], stage, console.Error, signals.Token));
+            return Report(console, run, experiment.Checkpoints, signals);
         }
 
         // Every seed's configuration is validated (by the sweep) before the first one runs.
         var sweep = WithProgress(console, seeds.Select(s => $"seed {s}").ToArray(), spec.BudgetTasks,
-            progress => ExperimentSweep.Run(seed => ExperimentConfig.Load(configPath, [.. sets, $"seed={seed}"]), seeds, folder,
+            progress => ExperimentSweep.Run(seed => ModelKinds.Load(configPath, [.. sets, $"seed={seed}"]), seeds, folder,
                 i => progress[i], console.Error, signals.Token));
         console.Output.WriteLine($"wrote {sweep.Runs.Count} runs, sweep.json and sweep.md to {sweep.Folder}");
-        PrintTable(console, sweep.Rows, sweep.Runs.Sum(r => r.Outcome.WallSeconds));
+        PrintTable(console, SweepRow.Table(sweep.Rows), sweep.Runs.Sum(r => r.Outcome.TotalSeconds));
         return 0;
     }
 
@@ -105,20 +103,12 @@ internal static partial class RunCommand
             });
     }
 
-    private static void PrintTable(CliConsole console, IReadOnlyList<SweepRow> rows, double seconds)
+    internal static void PrintTable(CliConsole console, ResultTable result, double seconds)
     {
-        string[] header = ["seed", "modes covered", "hq fraction", "reverse KL", "forward KL"];
-        var lines = rows.Select(r => new[]
-        {
-            r.Seed.ToString(CultureInfo.InvariantCulture), $"{r.ModesCovered}/{r.ModesTotal}", Invariant($"{r.HighQualityFraction:0.###}"),
-            Invariant($"{FigureText.ThreeDecimals(r.ReverseKl)}"), Invariant($"{FigureText.ThreeDecimals(r.ForwardKl)}"),
-        }).ToList();
-        if (rows.Count > 1)
-            lines.Add(["mean", Invariant($"{rows.Average(r => r.ModesCovered):0.##}"), Invariant($"{rows.Average(r => r.HighQualityFraction):0.###}"),
-                Invariant($"{FigureText.ThreeDecimals(rows.Average(r => r.ReverseKl))}"), Invariant($"{FigureText.ThreeDecimals(rows.Average(r => r.ForwardKl))}")]);
+        var (header, lines) = (result.Header, result.Rows);
         if (console.Interactive)
         {
-            var table = new Table().AddColumns(header);
+            var table = new Table().AddColumns(header.ToArray());
             foreach (var line in lines) table.AddRow(line.Select(Markup.Escape).ToArray());
             AnsiConsole.Write(table);
         }
@@ -133,9 +123,7 @@ internal static partial class RunCommand
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private static string Latest(RunProgress p) =>
-        (p.ModesCovered is null ? "" : Invariant($", modes covered {p.ModesCovered}, reverse KL {FigureText.ThreeDecimals(p.ReverseKl ?? double.NaN)}")) +
-        (p.Detail is null ? "" : ", " + p.Detail) + LiveLedger.TopAgents(p);
+    private static string Latest(RunProgress p) => string.Concat(p.Figures.Select(f => $", {f.Label} {f.Text}")) + LiveLedger.TopAgents(p);
 
     private sealed class Bar(ProgressTask task, string name) : IProgress<RunProgress>
     {
@@ -153,12 +141,12 @@ internal static partial class RunCommand
     private sealed class PlainLines(TextWriter output, string name) : IProgress<RunProgress>
     {
         private int _lastTenth = -1;
-        private (int?, double?, string?) _printedFigures;
+        private string _printedFigures = "";
 
         public void Report(RunProgress value)
         {
             var tenth = (int)(10 * value.TasksDone / Math.Max(1, value.Budget));
-            var figures = (value.ModesCovered, value.ReverseKl, value.Detail);
+            var figures = string.Join(";", value.Figures);
             if (tenth <= _lastTenth)
             {
                 if (value.TasksDone < value.Budget || figures == _printedFigures) return;

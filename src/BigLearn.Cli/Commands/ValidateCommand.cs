@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using BigLearn.Hosting.Configuration;
+using BigLearn.Hosting.Kinds;
 
 namespace BigLearn.Cli.Commands;
 
 /// <summary><c>biglearn validate CONFIG [--set key=value ...]</c>: checks a configuration without running anything.</summary>
-internal static partial class ValidateCommand
+internal static class ValidateCommand
 {
     public static Command Create(CliConsole console)
     {
@@ -30,9 +30,8 @@ internal static partial class ValidateCommand
     private static int Validate(CliConsole console, string path, string[] sets)
     {
         var source = ConfigSource.Load(path, sets);
-        var kind = source.GetString("kind", ExperimentConfig.Kind, KindPattern(), $"one of: {ExperimentConfig.Kind}, {GanExperimentConfig.Kind}, {LandscapeConfig.Kind}");
         string summary;
-        if (kind == LandscapeConfig.Kind)
+        if (source.Has("kind") && source.RawText("kind") == LandscapeConfig.Kind)
         {
             var landscape = LandscapeConfig.From(source);
             var s = landscape.Spec;
@@ -40,22 +39,11 @@ internal static partial class ValidateCommand
                 $"landscape {landscape.Experiment}: {s.GridPoints}×{s.GridPoints} grid on [{s.GridMin}, {s.GridMax}]², {s.Samples} samples, seed {s.Seed}, " +
                 $"{s.MarginalAnglesDeg.Length} marginal angles, {s.ConditionalAnglesDeg.Length} conditional angles × {s.ConditionalValues} values");
         }
-        else if (kind == GanExperimentConfig.Kind)
-        {
-            var gan = GanExperimentConfig.From(source);
-            var spec = gan.Population;
-            summary = string.Create(CultureInfo.InvariantCulture,
-                $"gan {gan.Experiment} on {gan.Data.Set}: {spec.BudgetTasks} tasks, {spec.AgentCount} agents in {spec.Groups.Count} group(s) " +
-                $"({string.Join(", ", spec.Groups.Select(g => g.Name))}), batch {gan.Gan.BatchSize}, {gan.Gan.Channels} channels, seed {spec.Seed}");
-        }
         else
         {
-            summary = ExperimentConfig.From(source).Summary();
+            summary = ModelKinds.Parse(source).Summary();
         }
         console.Output.WriteLine($"{path}: valid; {summary}");
         return 0;
     }
-
-    [GeneratedRegex("^(population|gan|landscape)$")]
-    private static partial Regex KindPattern();
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using BigLearn.Actors.Checkpoints;
-using BigLearn.Reporting.Experiments;
+using BigLearn.Hosting.Kinds;
 
 namespace BigLearn.Hosting.Checkpoints;
 
@@ -13,7 +13,7 @@ namespace BigLearn.Hosting.Checkpoints;
 /// <param name="Seed">The experiment seed.</param>
 /// <param name="Budget">The task budget.</param>
 /// <param name="Population">The actors' state.</param>
-/// <param name="Initial">The evaluation of the untrained model (the first row of metrics.csv).</param>
+/// <param name="Initial">The evaluation of the untrained model (the first row of metrics.csv), as named figures.</param>
 /// <param name="RejectedSteps">Inner steps not applied so far.</param>
 /// <param name="EvaluationSeconds">Wall time of each evaluation by task count (timing only).</param>
 /// <param name="WallSeconds">Wall time of the run up to the checkpoint (timing only).</param>
@@ -22,11 +22,11 @@ namespace BigLearn.Hosting.Checkpoints;
 /// instance a contribution ledger under <c>"ledger"</c>); see <see cref="ICheckpointSection"/>.
 /// </param>
 public sealed record RunCheckpoint(int Format, string Experiment, long Seed, long Budget, PopulationCheckpoint Population,
-    EvaluationPoint Initial, long RejectedSteps, Dictionary<long, double> EvaluationSeconds, double WallSeconds,
+    EvaluationRecord Initial, long RejectedSteps, Dictionary<long, double> EvaluationSeconds, double WallSeconds,
     Dictionary<string, JsonElement> Sections)
 {
     /// <summary>The format this build writes and reads.</summary>
-    public const int CurrentFormat = 1;
+    public const int CurrentFormat = 2; // 2: the initial evaluation as named figures, whatever the model kind
 
     /// <summary>Tasks done at the checkpoint.</summary>
     public long TasksDone => Population.TasksDone;

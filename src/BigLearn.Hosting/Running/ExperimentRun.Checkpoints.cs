@@ -5,7 +5,8 @@ using Akka.Actor;
 using Akka.Configuration;
 using BigLearn.Hosting.Checkpoints;
 using BigLearn.Hosting.Configuration;
-using BigLearn.Reporting.Experiments;
+using BigLearn.Hosting.Kinds;
+using BigLearn.Reporting;
 using static BigLearn.Actors.Checkpoints.CheckpointProtocol;
 using static BigLearn.Actors.Model.ModelProtocol;
 using static BigLearn.Actors.Population.PopulationProtocol;
@@ -40,9 +41,10 @@ public static partial class ExperimentRun
     /// <param name="consoleLog">Where warnings go (stderr when null).</param>
     /// <param name="warn">Told (one line each) about every damaged checkpoint that was skipped.</param>
     /// <param name="cancellationToken">Interrupts the run again (a new final checkpoint is written).</param>
+    /// <param name="stage">Told the name of each stage the kind goes through before and after the training.</param>
     /// <exception cref="RunFolderException">Not a run folder, already complete, or no intact checkpoint.</exception>
     public static ExperimentRunOutput Resume(string folder, IProgress<RunProgress>? progress = null, TextWriter? consoleLog = null,
-        Action<string>? warn = null, CancellationToken cancellationToken = default)
+        Action<string>? warn = null, CancellationToken cancellationToken = default, Action<string>? stage = null)
     {
         if (File.Exists(folder) || !Directory.Exists(folder)) throw new RunFolderException($"{folder}: no such run folder");
         var run = RunFolder.Open(folder);
@@ -50,23 +52,31 @@ public static partial class ExperimentRun
             throw new RunFolderException($"{folder}: not a run folder (expected config.conf and {CheckpointStore.FolderName}/ written by biglearn run)");
         if (!run.Incomplete) throw new RunFolderException($"{folder}: the run is already complete (no {RunFolder.IncompleteMarker} marker); nothing to resume");
         var loaded = CheckpointStore.LoadNewest(run.Path, warn ?? (_ => { }));
-        var config = ExperimentConfig.From(ConfigSource.Parse(loaded.ConfigText, loaded.Manifest.ConfigOrigin));
-        if (config.Population.BudgetTasks != loaded.State.Budget || config.Population.Seed != loaded.State.Seed)
+        var experiment = ModelKinds.Parse(ConfigSource.Parse(loaded.ConfigText, loaded.Manifest.ConfigOrigin));
+        var settings = experiment.Run;
+        if (settings.Population.BudgetTasks != loaded.State.Budget || settings.Population.Seed != loaded.State.Seed)
             throw new RunFolderException($"{loaded.Path}: the saved configuration does not match the saved state (budget or seed differ)");
-        var device = GmmRunFactory.ConfigureTorch(config);
-        return Continue(config, loaded.ConfigText, device, run, loaded, progress, consoleLog, cancellationToken);
+        if (!experiment.Checkpoints)
+            throw new RunFolderException($"{folder}: kind = {experiment.ModelKind.Name} runs keep no checkpoints; start it again with biglearn run");
+        var device = ConfigureTorch(settings);
+        var session = experiment.Open(device, stage);
+        return Continue(experiment, session, loaded.ConfigText, run, loaded, progress, stage, consoleLog, cancellationToken);
     }
 
-    private static ExperimentRunOutput Continue(ExperimentConfig config, string configText, TorchSharp.torch.Device device, RunFolder run,
-        LoadedCheckpoint? restore, IProgress<RunProgress>? progress, TextWriter? consoleLog, CancellationToken cancellationToken)
+    private static ExperimentRunOutput Continue(IExperiment experiment, IExperimentSession session, string configText, RunFolder run,
+        LoadedCheckpoint? restore, IProgress<RunProgress>? progress, Action<string>? stage, TextWriter? consoleLog, CancellationToken cancellationToken)
     {
-        (ExperimentOutcome Outcome, bool Interrupted) result;
-        var context = new RunContext(run.Path, configText, restore?.Manifest.ConfigOrigin ?? config.Source.Origin, restore);
-        using (RunLogging.Start(Path.Combine(run.Path, "log.jsonl"), config.FileLogLevel, consoleLog))
-            result = Execute(config, device, context, progress, cancellationToken);
-        var files = run.Publish(scratch => ExperimentRunWriter.Write(result.Outcome, scratch, configText)).ToList();
+        var settings = experiment.Run;
+        (IRunOutcome Outcome, bool Interrupted) result;
+        var context = new RunContext(run.Path, configText, restore?.Manifest.ConfigOrigin ?? settings.Source.Origin, restore);
+        using (RunLogging.Start(Path.Combine(run.Path, "log.jsonl"), settings.FileLogLevel, consoleLog))
+            result = Execute(experiment, session, context, progress, stage, cancellationToken);
+        stage?.Invoke("writing the run folder");
+        var files = run.Publish(scratch => result.Outcome.Write(scratch)).ToList();
+        files.Insert(0, "config.conf");
         files.Add("log.jsonl");
-        if (!result.Interrupted) run.MarkComplete();
+        // A kind without checkpoints cannot be resumed: its folder is final even when the run was interrupted.
+        if (!result.Interrupted || !experiment.Checkpoints) run.MarkComplete();
         return new ExperimentRunOutput(run.Path, files, result.Outcome) { Interrupted = result.Interrupted };
     }
 
@@ -91,12 +101,6 @@ public static partial class ExperimentRun
 
     private static ObserverStart? ObserverStartOf(RunCheckpoint? saved) =>
         saved is null ? null : new ObserverStart(saved.TasksDone, saved.RejectedSteps, saved.EvaluationSeconds, saved.WallSeconds);
-
-    private static EvaluationPoint InitialPoint(ActorSelection model, Stopwatch clock, CancellationToken cancellationToken)
-    {
-        var initial = model.Ask<Evaluation>(Evaluate.Instance, AskTimeout, cancellationToken).GetAwaiter().GetResult();
-        return Point(initial, clock.Elapsed.TotalSeconds);
-    }
 
     /// <summary>
     /// Starts the run and waits for its end. The cancellation token runs Akka's CoordinatedShutdown, whose first phase
@@ -152,12 +156,12 @@ public static partial class ExperimentRun
     }
 
     /// <summary>Writes the bundles the observer hands over (on its thread), with the run-level figures added.</summary>
-    private sealed class CheckpointSink(ExperimentConfig config, RunContext context, Stopwatch clock)
+    private sealed class CheckpointSink(RunSettings config, RunContext context, Stopwatch clock)
     {
         private readonly double _offset = context.Restore?.State.WallSeconds ?? 0;
 
         /// <summary>The untrained model's evaluation (set before the run starts).</summary>
-        public EvaluationPoint? Initial { get; set; }
+        public EvaluationRecord? Initial { get; set; }
 
         /// <summary>Named extension sections saved with every checkpoint (the contribution ledger when it is on).</summary>
         public IReadOnlyList<ICheckpointSection> Sections { get; init; } = [];

@@ -4,134 +4,159 @@ using Akka.Actor;
 using Akka.Actor.Setup;
 using BigLearn.Actors.Model;
 using BigLearn.Actors.Population;
+using BigLearn.Core;
+using BigLearn.Hosting.Checkpoints;
 using BigLearn.Hosting.Configuration;
+using BigLearn.Hosting.Kinds;
 using BigLearn.Reporting;
-using BigLearn.Reporting.Experiments;
 using static BigLearn.Actors.Model.ModelProtocol;
 using static BigLearn.Actors.Population.PopulationProtocol;
 
 namespace BigLearn.Hosting.Running;
 
-/// <summary>A finished run: its folder, the files written (relative) and the figures.</summary>
+/// <summary>A finished run: its folder, the files written (relative) and the outcome.</summary>
 /// <param name="Folder">The committed run folder.</param>
 /// <param name="Files">Files written, relative to the folder.</param>
-/// <param name="Outcome">Everything the run produced.</param>
-public sealed record ExperimentRunOutput(string Folder, IReadOnlyList<string> Files, ExperimentOutcome Outcome)
+/// <param name="Outcome">Everything the run produced (an <c>ExperimentOutcome</c> or a <c>GanOutcome</c>, by kind).</param>
+public sealed record ExperimentRunOutput(string Folder, IReadOnlyList<string> Files, IRunOutcome Outcome)
 {
-    /// <summary>True when the run was interrupted before its budget (it can be resumed from its last checkpoint).</summary>
+    /// <summary>True when the run was interrupted before its budget (resumable when its kind keeps checkpoints).</summary>
     public bool Interrupted { get; init; }
 }
 
 /// <summary>
-/// Runs one <c>kind = population</c> experiment end to end through the actors: an actor system with the model's pinned
-/// dispatcher and Serilog logging, a <see cref="PopulationSupervisor"/> whose model builds its <c>GmmTrainer</c> on its own
-/// thread, an observer for progress and timings, and the run folder (DESIGN.md §6), which is a <see cref="RunFolder"/>:
-/// there from the start with its config and checkpoints (so the run can be resumed), its outputs published file by file.
+/// Runs one experiment of any model kind end to end through the actors: the kind prepares its session (data, classifiers)
+/// before the run folder exists, then an actor system with the model's pinned dispatcher and Serilog logging runs a
+/// <see cref="PopulationSupervisor"/> whose model builds the kind's runner on its own thread; an observer reports progress,
+/// feeds the ledger and writes checkpoints; the kind turns what was gathered into its outcome, which is published into the
+/// run folder (docs/architecture.md, "Run folders") file by file.
 /// </summary>
 /// <remarks>
-/// The actor system is made with <c>ActorSystem.Create</c> and a <see cref="BootstrapSetup"/>, not Akka.Hosting: a run is
-/// a short batch job (one system per run, a sweep makes one per seed) with no DI container or generic host to attach to,
-/// and Akka.Hosting would add Microsoft.Extensions.Hosting for the same HOCON. Cluster mode is where Akka.Hosting pays.
+/// The actor system is made with <c>ActorSystem.Create</c> and a <see cref="BootstrapSetup"/>: a run is a short batch job
+/// (one system per run, a sweep makes one per seed) with no DI container or generic host to attach to.
 /// </remarks>
 public static partial class ExperimentRun
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(10);
 
-    /// <summary>Runs <paramref name="config"/> and writes its folder <paramref name="folder"/> (which must not exist or be empty).</summary>
-    /// <param name="config">The validated experiment.</param>
+    /// <summary>Runs <paramref name="experiment"/> and writes its folder <paramref name="folder"/> (which must not exist or be empty).</summary>
+    /// <param name="experiment">The validated experiment, of any kind.</param>
     /// <param name="folder">The run folder to create.</param>
     /// <param name="progress">Progress of the run (reported from the observer's thread).</param>
+    /// <param name="stage">Told the name of each stage a kind goes through before and after the training (data, classifier, evaluation).</param>
     /// <param name="consoleLog">Where warnings go (stderr when null).</param>
     /// <param name="cancellationToken">
-    /// Interrupts the run through Akka's CoordinatedShutdown: the run stops at the next quiescent point with a final
-    /// checkpoint, the outputs of the tasks done so far are written, and the result says <c>Interrupted</c>.
+    /// Interrupts the run through Akka's CoordinatedShutdown: the run stops at the next quiescent point (with a final
+    /// checkpoint where the kind keeps them), the outputs of the tasks done so far are written, and the result says <c>Interrupted</c>.
     /// </param>
-    public static ExperimentRunOutput Run(ExperimentConfig config, string folder, IProgress<RunProgress>? progress = null,
-        TextWriter? consoleLog = null, CancellationToken cancellationToken = default)
+    /// <exception cref="ConfigException">The configuration asks for something this machine lacks (CUDA).</exception>
+    /// <exception cref="Core.Images.ImageDataException">A data set the kind needs is missing (nothing has been written).</exception>
+    public static ExperimentRunOutput Run(IExperiment experiment, string folder, IProgress<RunProgress>? progress = null,
+        Action<string>? stage = null, TextWriter? consoleLog = null, CancellationToken cancellationToken = default)
     {
-        var device = GmmRunFactory.ConfigureTorch(config); // a configuration mistake is found before the folder exists
+        var settings = experiment.Run;
+        var device = ConfigureTorch(settings); // a configuration mistake is found before the folder exists
+        var session = experiment.Open(device, stage);
         var run = RunFolder.Create(folder);
         try
         {
-            run.PublishText("config.conf", config.Source.ResolvedText);
-            return Continue(config, config.Source.ResolvedText, device, run, null, progress, consoleLog, cancellationToken);
+            run.PublishText("config.conf", settings.Source.ResolvedText);
+            return Continue(experiment, session, settings.Source.ResolvedText, run, null, progress, stage, consoleLog, cancellationToken);
         }
         catch
         {
             // Keep what can be resumed; a run that failed before its first checkpoint leaves nothing behind.
-            if (Checkpoints.CheckpointStore.List(run.Path).Count == 0) run.Delete();
+            if (CheckpointStore.List(run.Path).Count == 0) run.Delete();
             throw;
         }
     }
 
-    /// <summary>Runs <paramref name="config"/> and writes every output into the existing folder <paramref name="folder"/> (no staging).</summary>
-    public static ExperimentRunOutput RunInto(ExperimentConfig config, string folder, IProgress<RunProgress>? progress = null,
+    /// <summary>Runs <paramref name="experiment"/> and writes every output into the existing folder <paramref name="folder"/> (no staging; a sweep's seed).</summary>
+    public static ExperimentRunOutput RunInto(IExperiment experiment, string folder, IProgress<RunProgress>? progress = null,
         TextWriter? consoleLog = null, CancellationToken cancellationToken = default)
     {
-        var device = GmmRunFactory.ConfigureTorch(config);
-        ExperimentOutcome outcome;
-        using (RunLogging.Start(Path.Combine(folder, "log.jsonl"), config.FileLogLevel, consoleLog))
-            outcome = Execute(config, device, new RunContext(folder, config.Source.ResolvedText, config.Source.Origin, null), progress, cancellationToken).Outcome;
-        var files = new List<string> { "log.jsonl" };
-        files.InsertRange(0, ExperimentRunWriter.Write(outcome, folder, config.Source.ResolvedText));
+        var settings = experiment.Run;
+        var device = ConfigureTorch(settings);
+        var session = experiment.Open(device, stage: null);
+        IRunOutcome outcome;
+        using (RunLogging.Start(Path.Combine(folder, "log.jsonl"), settings.FileLogLevel, consoleLog))
+            outcome = Execute(experiment, session, new RunContext(folder, settings.Source.ResolvedText, settings.Source.Origin, null), progress, null,
+                cancellationToken).Outcome;
+        File.WriteAllText(Path.Combine(folder, "config.conf"), settings.Source.ResolvedText);
+        var files = new List<string> { "config.conf" };
+        files.AddRange(outcome.Write(folder));
+        files.Add("log.jsonl");
         return new ExperimentRunOutput(folder, files, outcome);
     }
 
-    private static (ExperimentOutcome Outcome, bool Interrupted) Execute(ExperimentConfig config, TorchSharp.torch.Device device, RunContext context,
-        IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Sets libtorch's threads and resolves the device; a CUDA request without CUDA is a config mistake.</summary>
+    /// <exception cref="ConfigException">device = cuda and no CUDA device is available.</exception>
+    internal static TorchSharp.torch.Device ConfigureTorch(RunSettings settings)
     {
-        var spec = config.Population;
-        var akka = RunLogging.AkkaConfig(config.FileLogLevel).WithFallback(ShutdownConfig).WithFallback(ModelActor.DispatcherConfig);
+        TorchRuntime.Configure(settings.Threads);
+        try
+        {
+            return TorchRuntime.Resolve(settings.Device);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ConfigException($"{settings.Source.Where("device")}: {e.Message}", e);
+        }
+    }
+
+    private static (IRunOutcome Outcome, bool Interrupted) Execute(IExperiment experiment, IExperimentSession session, RunContext context,
+        IProgress<RunProgress>? progress, Action<string>? stage, CancellationToken cancellationToken)
+    {
+        var settings = experiment.Run;
+        var spec = settings.Population;
+        var akka = RunLogging.AkkaConfig(settings.FileLogLevel).WithFallback(ShutdownConfig).WithFallback(ModelActor.DispatcherConfig);
         var system = ActorSystem.Create("biglearn", BootstrapSetup.Create().WithConfig(akka));
         try
         {
             var clock = Stopwatch.StartNew();
-            var groupNames = spec.Groups.Select(g => g.Name).ToArray();
             var saved = context.Restore?.State;
-            var ledger = config.Ledger is { } schedule ? new LedgerFeed(spec, schedule) : null;
-            var sink = new CheckpointSink(config, context, clock) { Sections = ledger is null ? [] : [ledger] };
-            if (context.Restore is { } restore) RestoreSections(sink.Sections, restore);
-            var observer = system.ActorOf(RunObserver.Props(spec.BudgetTasks, groupNames, clock, progress, ledger, sink.Write, ObserverStartOf(saved)), "observer");
-            var options = new Actors.Checkpoints.PopulationOptions(true, config.Checkpoint.Every, config.MaxRejectionsInARow, saved?.Population);
-            var supervisor = system.ActorOf(PopulationSupervisor.Props(spec, GmmRunFactory.RunnerFactory(config, device),
-                GmmRunFactory.Evaluator(config), observer, options), "population");
-            // The model exists once the supervisor has started; its first evaluation is the starting point of the curves.
-            supervisor.Ask<ActorIdentity>(new Identify(null), AskTimeout, cancellationToken).GetAwaiter().GetResult();
-            var model = system.ActorSelection(supervisor.Path / "model");
-            var initialPoint = saved?.Initial ?? InitialPoint(model, clock, cancellationToken);
-            sink.Initial = initialPoint;
-            var latest = saved?.Population.Evaluations is [.., var last] ? Point(last.ToEvaluation(), 0) : initialPoint;
-            observer.Tell(new RunObserver.Figures(latest.ModesCovered, latest.ReverseKl));
+            double offset = saved?.WallSeconds ?? 0;
+            var groupNames = spec.Groups.Select(g => g.Name).ToArray();
+            var ledger = settings.Ledger is { } schedule ? new LedgerFeed(spec, schedule) : null;
+            var sink = experiment.Checkpoints ? new CheckpointSink(settings, context, clock) { Sections = ledger is null ? [] : [ledger] } : null;
+            if (context.Restore is { } restore && sink is not null) RestoreSections(sink.Sections, restore);
+            var observer = system.ActorOf(RunObserver.Props(spec.BudgetTasks, groupNames, clock, progress, session.ProgressFigures, ledger,
+                sink is null ? null : sink.Write, ObserverStartOf(saved)), "observer");
+            var options = new Actors.Checkpoints.PopulationOptions(experiment.Checkpoints, settings.Checkpoint.Every, settings.MaxRejectionsInARow,
+                saved?.Population);
+            var supervisor = system.ActorOf(PopulationSupervisor.Props(spec, session.CreateRuntime, observer, options), "population");
+            stage?.Invoke("training");
+            // The supervisor forwards evaluations to its model; the first is the starting point of the curves.
+            var initial = saved?.Initial ?? Record(Evaluation(supervisor, cancellationToken), offset + clock.Elapsed.TotalSeconds);
+            if (sink is not null) sink.Initial = initial;
+            var latest = saved?.Population.Evaluations is [.., var last] ? last.Values : initial.Values;
+            observer.Tell(new RunObserver.Figures(latest));
 
             RunCompleted result;
             try
             {
-                result = RunUntilDoneOrInterrupted(system, supervisor, config.Timeout, cancellationToken);
+                result = RunUntilDoneOrInterrupted(system, supervisor, settings.Timeout, cancellationToken);
             }
             catch (AskTimeoutException e)
             {
                 throw new TimeoutException(
-                    $"the run did not finish within {config.Timeout.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minutes (raise timeout-minutes)", e);
+                    $"the run did not finish within {settings.Timeout.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minutes (raise timeout-minutes)", e);
             }
-            var evaluations = result.Evaluations.ToList();
-            if (evaluations.Count == 0 || evaluations[^1].TasksRun != result.TotalTasks)
+            double trainingSeconds = offset + clock.Elapsed.TotalSeconds;
+            EvaluationRecord? final = null;
+            if (session.SeparateFinalEvaluation || result.Evaluations.Length == 0 || result.Evaluations[^1].TasksRun != result.TotalTasks)
             {
-                var final = model.Ask<Evaluation>(Evaluate.Instance, AskTimeout).GetAwaiter().GetResult();
-                evaluations.Add(final);
-                var finalPoint = Point(final, 0);
-                observer.Tell(new RunObserver.Figures(finalPoint.ModesCovered, finalPoint.ReverseKl));
+                if (session.SeparateFinalEvaluation) stage?.Invoke("final evaluation");
+                session.BeforeFinalEvaluation();
+                var evaluation = Evaluation(supervisor, CancellationToken.None);
+                final = Record(evaluation, offset + clock.Elapsed.TotalSeconds);
+                observer.Tell(new RunObserver.Figures(evaluation.Values));
             }
-            double wallSeconds = (saved?.WallSeconds ?? 0) + clock.Elapsed.TotalSeconds;
-            var record = observer.Ask<RunObserver.ObserverRecord>(RunObserver.AwaitRecord.Instance, AskTimeout).GetAwaiter().GetResult();
-
-            var points = new List<EvaluationPoint> { initialPoint };
-            points.AddRange(evaluations.Select(e => Point(e, record.EvaluationSeconds.GetValueOrDefault(e.TasksRun, wallSeconds))));
-            var outcome = Outcome(config, result, record.RejectedSteps, points, wallSeconds) with
-            {
-                Contributions = record.Contributions,
-                StoppedAgents = result.StoppedAgents,
-            };
-            return (outcome, result.Interrupted);
+            double wallSeconds = offset + clock.Elapsed.TotalSeconds;
+            var seen = observer.Ask<RunObserver.ObserverRecord>(RunObserver.AwaitRecord.Instance, AskTimeout).GetAwaiter().GetResult();
+            var evaluations = result.Evaluations.Select(e => Record(e, seen.EvaluationSeconds.GetValueOrDefault(e.TasksRun, trainingSeconds))).ToArray();
+            var record = new RunRecord(result, seen.RejectedSteps, initial, evaluations, final, seen.Contributions, trainingSeconds, wallSeconds);
+            return (session.Outcome(record), result.Interrupted);
         }
         finally
         {
@@ -140,37 +165,8 @@ public static partial class ExperimentRun
         }
     }
 
-    private static EvaluationPoint Point(Evaluation e, double seconds) => new(e.TasksRun, e.Version,
-        e.Values[GmmRunFactory.ReverseKl], e.Values[GmmRunFactory.ForwardKl], e.Values[GmmRunFactory.HighQualityFraction],
-        (int)e.Values[GmmRunFactory.ModesCovered], (int)e.Values[GmmRunFactory.ModesTotal], seconds, GmmRunFactory.Theta(e.Values));
+    private static Evaluation Evaluation(IActorRef supervisor, CancellationToken cancellationToken) =>
+        supervisor.Ask<Evaluation>(Evaluate.Instance, AskTimeout, cancellationToken).GetAwaiter().GetResult();
 
-    private static ExperimentOutcome Outcome(ExperimentConfig config, RunCompleted result, long rejectedSteps,
-        IReadOnlyList<EvaluationPoint> points, double wallSeconds)
-    {
-        var spec = config.Population;
-        var groups = spec.Groups.Select((g, i) => new GroupRow(g.Name, g.Count, config.Masks[i], g.InnerSteps, g.Share, g.Start, g.Stop,
-            result.Groups[i].Tasks, result.Groups[i].Steps, result.Groups[i].Rejections)).ToArray();
-        var agents = result.Agents.Select(a => new AgentRow(a.AgentId, spec.Groups[a.Group].Name, a.Tasks, a.Steps, a.Rejections,
-            a.Restarts, a.FirstOwnLoss, a.LastOwnLoss)).ToArray();
-        var geometry = new MixtureGeometry(config.Target.Dim, config.Model.Components, GmmRunFactory.TargetMeans(config.Target), config.Target.Variance);
-        return new ExperimentOutcome(config.Experiment, spec.Seed, spec.BudgetTasks, spec.Mode.ToString().ToLowerInvariant(),
-            result.TotalTasks, result.Steps, result.Rejections, rejectedSteps, result.Restarts - result.ModelRestarts, result.ModelRestarts,
-            groups, agents, points, geometry, Settings(config), wallSeconds);
-    }
-
-    private static IReadOnlyList<string> Settings(ExperimentConfig config)
-    {
-        var (spec, model, target, evaluation) = (config.Population, config.Model, config.Target, config.Evaluation);
-        return
-        [
-            $"config: {config.Source.Origin}",
-            Invariant($"seed {spec.Seed}, budget {spec.BudgetTasks} tasks, {spec.Mode.ToString().ToLowerInvariant()} scheduling, {spec.Credits} credit(s) per agent"),
-            Invariant($"model: {model.Components}-component GMM, SGD lr {model.LearningRate}, {model.ObjectiveText}, {model.SamplesPerStep} samples per step, init means {model.InitMean} + {model.InitSpread}·N(0, I)"),
-            Invariant($"target: {target.Size}^{target.Dim} grid, spacing {target.Spacing}, variance {target.Variance}"),
-            Invariant($"evaluation: every {evaluation.Every} tasks, {evaluation.Samples} samples, seed {evaluation.Seed}"),
-            Invariant($"device {config.Device.ToString().ToLowerInvariant()}, {config.Threads} libtorch thread(s)"),
-        ];
-    }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    private static EvaluationRecord Record(Evaluation e, double seconds) => new(e.TasksRun, e.Version, e.Values, seconds);
 }

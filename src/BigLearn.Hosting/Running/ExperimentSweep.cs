@@ -1,4 +1,5 @@
 using BigLearn.Hosting.Configuration;
+using BigLearn.Hosting.Kinds;
 using BigLearn.Reporting;
 using BigLearn.Reporting.Experiments;
 
@@ -23,12 +24,14 @@ public static class ExperimentSweep
     /// <param name="progress">Progress of each seed's run (given the seed's index).</param>
     /// <param name="consoleLog">Where warnings go.</param>
     /// <param name="cancellationToken">Stops the sweep; nothing is written then.</param>
-    public static SweepOutput Run(Func<long, ExperimentConfig> configFor, IReadOnlyList<long> seeds, string folder,
+    public static SweepOutput Run(Func<long, IExperiment> configFor, IReadOnlyList<long> seeds, string folder,
         Func<int, IProgress<RunProgress>?>? progress = null, TextWriter? consoleLog = null, CancellationToken cancellationToken = default)
     {
         if (seeds.Count == 0) throw new ArgumentException("at least one seed is required", nameof(seeds));
         if (seeds.Distinct().Count() != seeds.Count) throw new ArgumentException("seeds must be distinct", nameof(seeds));
         var configs = seeds.Select(configFor).ToArray(); // every seed's config is checked before anything runs
+        if (configs.FirstOrDefault(c => !c.Sweeps) is { } single)
+            throw new ConfigException($"{single.Run.Source.Origin}: kind = {single.ModelKind.Name} runs one seed at a time (--set seed=N), not as a sweep");
         using var staged = StagedFolder.Create(folder);
         var runs = new List<ExperimentRunOutput>();
         var rows = new List<SweepRow>();
@@ -39,9 +42,9 @@ public static class ExperimentSweep
             var sub = Directory.CreateDirectory(Path.Combine(staged.StagingPath, name)).FullName;
             var run = ExperimentRun.RunInto(configs[i], sub, progress?.Invoke(i), consoleLog, cancellationToken);
             runs.Add(run with { Folder = Path.Combine(staged.FinalPath, name) });
-            rows.Add(SweepRow.Of(run.Outcome, name));
+            rows.Add(SweepRow.Of((ExperimentOutcome)run.Outcome, name));
         }
-        SweepWriter.Write(staged.StagingPath, configs[0].Experiment, rows);
+        SweepWriter.Write(staged.StagingPath, configs[0].Run.Experiment, rows);
         cancellationToken.ThrowIfCancellationRequested();
         staged.Commit();
         return new SweepOutput(staged.FinalPath, runs, rows);

@@ -2,26 +2,25 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using BigLearn.Core.Evaluation.Contributions;
+using BigLearn.Hosting.Kinds;
 using static BigLearn.Actors.Model.ModelProtocol;
 using static BigLearn.Actors.Population.PopulationProtocol;
 
 namespace BigLearn.Hosting.Running;
 
-/// <summary>Where a run stands, for progress displays: tasks done and the latest evaluation (null before the first).</summary>
+/// <summary>Where a run stands, for progress displays: tasks done and the latest evaluation's figures (empty before the first).</summary>
 /// <param name="TasksDone">Tasks run so far.</param>
 /// <param name="Budget">Tasks in the run.</param>
-/// <param name="ModesCovered">Modes covered at the latest evaluation.</param>
-/// <param name="ReverseKl">Reverse KL at the latest evaluation.</param>
-public sealed record RunProgress(long TasksDone, long Budget, int? ModesCovered, double? ReverseKl)
+public sealed record RunProgress(long TasksDone, long Budget)
 {
+    /// <summary>The figures the run's kind shows, as (label, text), from the latest evaluation; empty before the first.</summary>
+    public IReadOnlyList<(string Label, string Text)> Figures { get; init; } = [];
+
     /// <summary>The agents with the most credit so far, highest first (empty without a ledger).</summary>
     public IReadOnlyList<AgentCredit> TopAgents { get; init; } = [];
 
     /// <summary>True when the credits are sampled estimates (every k-th task measured, scaled by k).</summary>
     public bool CreditsSampled { get; init; }
-
-    /// <summary>The latest figure of a model without modes (the quick classifier FID of an adversarial run), as text; null when none.</summary>
-    public string? Detail { get; init; }
 }
 
 /// <summary>
@@ -38,7 +37,7 @@ internal sealed partial class RunObserver : ReceiveActor
     }
 
     /// <summary>Figures of an evaluation the run asked the model for itself (the start, the end): shown as the latest.</summary>
-    public sealed record Figures(int ModesCovered, double ReverseKl);
+    public sealed record Figures(IReadOnlyDictionary<string, double> Values);
 
     /// <summary>What the observer saw: steps not applied, the wall time (seconds since start) of each evaluation by tasks run, and the ledger.</summary>
     public sealed record ObserverRecord(long RejectedSteps, IReadOnlyDictionary<long, double> EvaluationSeconds, ContributionSummary? Contributions = null);
@@ -52,15 +51,15 @@ internal sealed partial class RunObserver : ReceiveActor
 
     private readonly LedgerFeed? _ledger;
 
-    public RunObserver(long budget, string[] groupNames, Stopwatch clock, IProgress<RunProgress>? progress, LedgerFeed? ledger = null,
-        Action<Actors.Checkpoints.CheckpointProtocol.CheckpointTaken, ObserverRecord>? onCheckpoint = null, ObserverStart? start = null)
+    public RunObserver(long budget, string[] groupNames, Stopwatch clock, IProgress<RunProgress>? progress, IReadOnlyList<ProgressFigure> figures,
+        LedgerFeed? ledger = null, Action<Actors.Checkpoints.CheckpointProtocol.CheckpointTaken, ObserverRecord>? onCheckpoint = null,
+        ObserverStart? start = null)
     {
         _secondsOffset = start?.SecondsOffset ?? 0;
         if (start is not null) ContinueFrom(start);
-        int? modes = null;
-        double? reverseKl = null;
-        string? detail = null;
+        IReadOnlyList<(string Label, string Text)> latest = [];
         _ledger = ledger;
+        RunProgress Progress() => new(_tasks, budget) { Figures = latest };
         Receive<TaskCompleted>(t =>
         {
             _tasks++;
@@ -73,30 +72,20 @@ internal sealed partial class RunObserver : ReceiveActor
             else if (_log.IsDebugEnabled)
                 _log.Debug("Task {Step} of agent {AgentId} ({Group}): {Task}, loss {FirstLoss} -> {LastLoss}, version {Version}",
                     [t.Sequence, t.AgentId, group, t.Task.Description, t.Outcome.FirstLoss, t.Outcome.LastLoss, t.Outcome.Version]);
-            progress?.Report(_ledger?.Decorate(new RunProgress(_tasks, budget, modes, reverseKl)) ?? new RunProgress(_tasks, budget, modes, reverseKl) { Detail = detail });
+            progress?.Report(_ledger?.Decorate(Progress()) ?? Progress());
         });
         Receive<Evaluation>(e =>
         {
             _evaluationSeconds[e.TasksRun] = _secondsOffset + clock.Elapsed.TotalSeconds;
-            if (e.Values.TryGetValue(GmmRunFactory.ModesCovered, out var m)) modes = (int)m;
-            if (e.Values.TryGetValue(GmmRunFactory.ReverseKl, out var kl)) reverseKl = kl;
-            if (e.Values.TryGetValue(GanEvaluator.QuickFid, out var fid))
-            {
-                detail = double.IsFinite(fid) ? $"classifier FID {fid.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}" : "classifier FID –";
-                _log.Info("Evaluation at {Step} tasks: classifier FID {ClassifierFid}, discriminator loss {DiscriminatorLoss}, generator loss {GeneratorLoss}",
-                    [e.TasksRun, fid, e.Values.GetValueOrDefault(GanEvaluator.DiscriminatorLoss), e.Values.GetValueOrDefault(GanEvaluator.GeneratorLoss)]);
-                progress?.Report(new RunProgress(_tasks, budget, null, null) { Detail = detail });
-                return;
-            }
-            _log.Info("Evaluation at {Step} tasks: {ModesCovered} modes covered, reverse KL {ReverseKl}, forward KL {ForwardKl}",
-                [e.TasksRun, modes, reverseKl, e.Values.GetValueOrDefault(GmmRunFactory.ForwardKl)]);
-            progress?.Report(_ledger?.Decorate(new RunProgress(_tasks, budget, modes, reverseKl)) ?? new RunProgress(_tasks, budget, modes, reverseKl));
+            latest = Shown(figures, e.Values, latest);
+            _log.Info("Evaluation at {Step} tasks: {Figures}", [e.TasksRun,
+                string.Join(", ", e.Values.Where(v => !v.Key.Contains('.')).Select(v => $"{v.Key} {v.Value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}"))]);
+            progress?.Report(_ledger?.Decorate(Progress()) ?? Progress());
         });
         Receive<Figures>(f =>
         {
-            (modes, reverseKl) = (f.ModesCovered, f.ReverseKl);
-            var figures = new RunProgress(_tasks, budget, modes, reverseKl);
-            progress?.Report(_tasks > 0 && _ledger is not null ? _ledger.Decorate(figures) : figures); // no credit to rank before the first task
+            latest = Shown(figures, f.Values, latest);
+            progress?.Report(_tasks > 0 && _ledger is not null ? _ledger.Decorate(Progress()) : Progress()); // no credit to rank before the first task
         });
         Receive<RunCompleted>(r =>
         {
@@ -114,9 +103,18 @@ internal sealed partial class RunObserver : ReceiveActor
         });
     }
 
-    public static Props Props(long budget, string[] groupNames, Stopwatch clock, IProgress<RunProgress>? progress, LedgerFeed? ledger = null,
-        Action<Actors.Checkpoints.CheckpointProtocol.CheckpointTaken, ObserverRecord>? onCheckpoint = null, ObserverStart? start = null) =>
-        Akka.Actor.Props.Create(() => new RunObserver(budget, groupNames, clock, progress, ledger, onCheckpoint, start));
+    // The kind's figures that an evaluation carries; an evaluation without them (a GAN's final one) keeps the last shown.
+    private static IReadOnlyList<(string Label, string Text)> Shown(IReadOnlyList<ProgressFigure> figures, IReadOnlyDictionary<string, double> values,
+        IReadOnlyList<(string Label, string Text)> previous)
+    {
+        if (!figures.Any(f => values.ContainsKey(f.Name))) return previous;
+        return figures.Where(f => values.ContainsKey(f.Name)).Select(f => (f.Label, f.Format(values[f.Name]))).ToArray();
+    }
+
+    public static Props Props(long budget, string[] groupNames, Stopwatch clock, IProgress<RunProgress>? progress, IReadOnlyList<ProgressFigure> figures,
+        LedgerFeed? ledger = null, Action<Actors.Checkpoints.CheckpointProtocol.CheckpointTaken, ObserverRecord>? onCheckpoint = null,
+        ObserverStart? start = null) =>
+        Akka.Actor.Props.Create(() => new RunObserver(budget, groupNames, clock, progress, figures, ledger, onCheckpoint, start));
 
     private ObserverRecord Record() => new(_rejectedSteps, new Dictionary<long, double>(_evaluationSeconds), _ledger?.Ledger.Snapshot());
 }

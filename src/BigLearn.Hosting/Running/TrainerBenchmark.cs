@@ -6,6 +6,7 @@ using BigLearn.Actors.Population;
 using BigLearn.Core.Randomness;
 using BigLearn.Core.Training;
 using BigLearn.Hosting.Configuration;
+using BigLearn.Hosting.Kinds.Gmm;
 using TorchSharp;
 
 namespace BigLearn.Hosting.Running;
@@ -41,7 +42,7 @@ public static class TrainerBenchmark
     public static TrainerBenchmarkResult Run(long tasks = 100, int innerSteps = 20)
     {
         var config = Config(tasks, innerSteps);
-        var device = GmmRunFactory.ConfigureTorch(config);
+        var device = ExperimentRun.ConfigureTorch(config.Run);
         var group = config.Population.Groups[0];
 
         // The agent's draws, as TaskAgent makes them: stream (seed, agent 0), a task then a batch seed.
@@ -72,13 +73,17 @@ public static class TrainerBenchmark
         var akka = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING").WithFallback(ModelActor.DispatcherConfig);
         using var system = ActorSystem.Create("biglearn-bench", akka);
         double[]? actorTheta = null;
-        var evaluator = new Func<ITaskRunner, IReadOnlyDictionary<string, double>>(runner =>
+        ModelRuntime Runtime()
         {
-            actorTheta = ((GmmTrainer)runner).Model.GetParameterVector();
-            return new Dictionary<string, double>();
-        });
+            var trainer = GmmRunFactory.CreateTrainer(config, device);
+            return new ModelRuntime(trainer, () =>
+            {
+                actorTheta = trainer.Model.GetParameterVector();
+                return new Dictionary<string, double>();
+            });
+        }
         var spec = new PopulationSpec(config.Population.Seed, tasks, config.Population.Groups, SchedulingMode.Lockstep, 1, evaluateEvery: tasks);
-        var supervisor = system.ActorOf(PopulationSupervisor.Props(spec, GmmRunFactory.RunnerFactory(config, device), evaluator));
+        var supervisor = system.ActorOf(PopulationSupervisor.Props(spec, Runtime));
         supervisor.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromMinutes(1)).GetAwaiter().GetResult();
         watch.Restart();
         var completed = supervisor.Ask<PopulationProtocol.RunCompleted>(PopulationProtocol.StartRun.Instance, TimeSpan.FromMinutes(30)).GetAwaiter().GetResult();

@@ -64,7 +64,7 @@ public sealed record MixtureGeometry(int Dim, int Components, double[][] TargetM
 /// <param name="Geometry">The target's geometry.</param>
 /// <param name="Settings">Settings lines for the report (name: value).</param>
 /// <param name="WallSeconds">Duration of the run (timing only).</param>
-public sealed record ExperimentOutcome(
+public sealed partial record ExperimentOutcome(
     string Experiment, long Seed, long Budget, string Scheduling, long Tasks, long Steps, long RejectedTasks, long RejectedSteps,
     int AgentRestarts, int ModelRestarts, IReadOnlyList<GroupRow> Groups, IReadOnlyList<AgentRow> Agents,
     IReadOnlyList<EvaluationPoint> Evaluations, MixtureGeometry Geometry, IReadOnlyList<string> Settings, double WallSeconds)

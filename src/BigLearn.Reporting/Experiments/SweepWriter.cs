@@ -19,6 +19,22 @@ public sealed record SweepRow(long Seed, string Folder, int ModesCovered, int Mo
     public static SweepRow Of(ExperimentOutcome outcome, string folder) =>
         new(outcome.Seed, folder, outcome.Final.ModesCovered, outcome.Final.ModesTotal, outcome.Final.HighQualityFraction,
             outcome.Final.ReverseKl, outcome.Final.ForwardKl);
+
+    /// <summary>The rows for the terminal, with a mean row when there are several.</summary>
+    public static ResultTable Table(IReadOnlyList<SweepRow> rows)
+    {
+        var lines = rows.Select(r => new[]
+        {
+            r.Seed.ToString(CultureInfo.InvariantCulture), $"{r.ModesCovered}/{r.ModesTotal}", Invariant($"{r.HighQualityFraction:0.###}"),
+            FigureText.ThreeDecimals(r.ReverseKl), FigureText.ThreeDecimals(r.ForwardKl),
+        }).ToList();
+        if (rows.Count > 1)
+            lines.Add(["mean", Invariant($"{rows.Average(r => r.ModesCovered):0.##}"), Invariant($"{rows.Average(r => r.HighQualityFraction):0.###}"),
+                FigureText.ThreeDecimals(rows.Average(r => r.ReverseKl)), FigureText.ThreeDecimals(rows.Average(r => r.ForwardKl))]);
+        return new ResultTable(["seed", "modes covered", "hq fraction", "reverse KL", "forward KL"], lines);
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>Writes a seed sweep's <c>sweep.json</c> and <c>sweep.md</c> (a table with one row per seed and a mean row).</summary>

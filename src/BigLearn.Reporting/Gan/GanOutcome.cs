@@ -57,7 +57,7 @@ public sealed record ImageFigure(string Title, string FileName, int Rows, int Co
 /// <param name="Settings">Settings lines for the report.</param>
 /// <param name="TrainingSeconds">Wall time of the training (timing only).</param>
 /// <param name="EvaluationSeconds">Wall time of the final evaluation (timing only).</param>
-public sealed record GanOutcome(
+public sealed partial record GanOutcome(
     string Experiment, string DataSet, long Seed, long Budget, string Scheduling, long Tasks, long Steps, long NanSteps, long RejectedTasks,
     int AgentRestarts, int ModelRestarts, IReadOnlyList<GroupRow> Groups, IReadOnlyList<AgentRow> Agents, IReadOnlyList<GanPoint> Curve,
     GanFigures Final, IReadOnlyList<ImageFigure> Grids, IReadOnlyList<string> Settings, double TrainingSeconds, double EvaluationSeconds)

@@ -3,12 +3,11 @@ using BigLearn.Core.Gan.Evaluation;
 using BigLearn.Core.Images;
 using BigLearn.Core.Randomness;
 using BigLearn.Core.Training;
-using BigLearn.Hosting.Configuration;
 using BigLearn.Reporting.Gan;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace BigLearn.Hosting.Running;
+namespace BigLearn.Hosting.Kinds.Gan;
 
 /// <summary>The final evaluation of an adversarial run: its figures and the image grids, as plain numbers.</summary>
 /// <param name="Figures">The §4.2 figures.</param>
@@ -43,10 +42,9 @@ internal sealed class GanEvaluator(GanExperimentConfig config, ImageDataset data
     /// <summary>The final evaluation, once it has run.</summary>
     public GanFinal? Final { get; private set; }
 
-    /// <summary>The model actor's evaluator function.</summary>
-    public IReadOnlyDictionary<string, double> Evaluate(ITaskRunner runner)
+    /// <summary>The figures of <paramref name="trainer"/> now (on the model's thread).</summary>
+    public IReadOnlyDictionary<string, double> Evaluate(GanTrainer trainer)
     {
-        var trainer = (GanTrainer)runner;
         _classifier ??= FeatureClassifier.LoadOrTrain(data, config.Evaluation.ClassifierCache, GanRunFactory.ClassifierSeed,
             config.Evaluation.ClassifierTraining(data.Train.Count));
         var values = new Dictionary<string, double>

@@ -7,7 +7,9 @@ using BigLearn.Core.Objectives;
 using BigLearn.Core.Tasks;
 using BigLearn.Core.Tasks.Masks;
 
-namespace BigLearn.Hosting.Configuration;
+using BigLearn.Hosting.Configuration;
+
+namespace BigLearn.Hosting.Kinds.Gmm;
 
 /// <summary>The universal model of a Gaussian-mixture run and how it is trained (PAPER.md §4.1).</summary>
 /// <param name="Components">Mixture components K.</param>
@@ -68,13 +70,10 @@ public sealed record EvaluationSection(long Every, int Samples, long Seed);
 /// <param name="Source">The parsed configuration (for <c>config.conf</c> and messages).</param>
 public sealed partial record ExperimentConfig(
     string Experiment, PopulationSpec Population, ModelSection Model, TargetSection Target, EvaluationSection Evaluation,
-    DeviceChoice Device, int Threads, TimeSpan Timeout, LogLevel FileLogLevel, IReadOnlyList<string> Masks, ConfigSource Source)
+    DeviceChoice Device, int Threads, TimeSpan Timeout, LogLevel FileLogLevel, IReadOnlyList<string> Masks, ConfigSource Source) : IExperiment
 {
     /// <summary>The only <c>kind</c> this record accepts.</summary>
     public const string Kind = "population";
-
-    /// <summary>The keys of one group, under <c>groups.&lt;name&gt;.</c>.</summary>
-    public static IReadOnlyList<string> GroupKeys { get; } = ["count", "masks", "inner-steps", "share", "start", "stop"];
 
     /// <summary>Every key outside the groups.</summary>
     public static IReadOnlyList<string> KnownKeys { get; } =
@@ -139,52 +138,14 @@ public sealed partial record ExperimentConfig(
         {
             throw new ConfigException($"{source.Origin}: {e.Message}", e);
         }
-        CheckWindows(source, population);
+        RunBasics.CheckWindows(source, population);
         return new ExperimentConfig(basics.Experiment, population, model, target, evaluation, basics.Device, basics.Threads, basics.Timeout,
             basics.FileLogLevel, masks, source)
         {
             Ledger = ledger,
             Checkpoint = ParseCheckpoint(source, budget),
-            MaxRejectionsInARow = source.GetInt("agents.max-rejections", DefaultMaxRejections, 0, 1_000_000),
+            MaxRejectionsInARow = source.GetInt("agents.max-rejections", RunBasics.DefaultMaxRejections, 0, 1_000_000),
         };
-    }
-
-    internal static (GroupSpec Group, string Masks) ParseGroup(ConfigSource source, string name, int dim)
-    {
-        string key = $"groups.{name}";
-        if (!SafeName().IsMatch(name))
-            throw new ConfigException($"{source.Origin}: group name {name} is not allowed (letters, digits, '.', '_' or '-', starting with a letter or digit)");
-        var count = source.GetInt($"{key}.count", 1, 1, 1_000_000);
-        if (!source.Has($"{key}.masks"))
-            throw new ConfigException($"{source.Where(key)}: {key}.masks is missing (a mask distribution, e.g. \"joint\" or \"haar(marginal(k=1))\")");
-        var maskText = source.GetString($"{key}.masks", "joint", AnyText(), "a mask distribution, e.g. \"joint\" or \"haar(marginal(k=1))\"");
-        IMaskDistribution maskDistribution;
-        try
-        {
-            maskDistribution = MaskDistributions.Parse(maskText, dim);
-        }
-        catch (MaskSpecException e)
-        {
-            throw new ConfigException($"{source.Where($"{key}.masks")}: {key}.masks = \"{maskText}\" is not allowed ({e.Message})", e);
-        }
-        var innerSteps = source.GetInt($"{key}.inner-steps", 20, 1, 1_000_000);
-        var share = source.GetDouble($"{key}.share", 1, double.Epsilon, 1e12);
-        var start = source.GetDouble($"{key}.start", 0, 0, 1);
-        var stop = source.GetDouble($"{key}.stop", 1, 0, 1);
-        if (start >= 1) throw source.NotAllowed($"{key}.start", "a fraction of the budget in [0, 1)");
-        if (stop <= start)
-        {
-            var where = source.Has($"{key}.stop") ? source.Where($"{key}.stop") : source.Where($"{key}.start");
-            throw new ConfigException(Invariant($"{where}: {key}.start = {start} and {key}.stop = {stop} are not allowed (the window [start, stop) needs start < stop ≤ 1)"));
-        }
-        try
-        {
-            return (new GroupSpec(name, count, maskDistribution, innerSteps, share, start, stop), maskText);
-        }
-        catch (PopulationSpecException e)
-        {
-            throw new ConfigException($"{source.Where(key)}: {e.Message}", e);
-        }
     }
 
     private static ObjectiveKind ParseObjective(ConfigSource source, string key, ObjectiveKind fallback)
@@ -195,23 +156,6 @@ public sealed partial record ExperimentConfig(
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
-    private static partial Regex SafeName();
-
     [GeneratedRegex("^(reverse-kl|forward-kl)$")]
     private static partial Regex ObjectivePattern();
-
-    [GeneratedRegex(@"\S")]
-    private static partial Regex AnyText();
-}
-
-/// <summary>Minimum level of a run's <c>log.jsonl</c>.</summary>
-public enum LogLevel
-{
-    /// <summary>Every task, with AgentId, Group and Step.</summary>
-    Debug,
-    /// <summary>Phases, evaluations and the run's end.</summary>
-    Information,
-    /// <summary>Rejections, restarts and failures only.</summary>
-    Warning,
 }

@@ -3,10 +3,9 @@ using BigLearn.Core.Gan;
 using BigLearn.Core.Gan.Evaluation;
 using BigLearn.Core.Images;
 using BigLearn.Core.Training;
-using BigLearn.Hosting.Configuration;
 using TorchSharp;
 
-namespace BigLearn.Hosting.Running;
+namespace BigLearn.Hosting.Kinds.Gan;
 
 /// <summary>
 /// Builds what the model actor runs for an adversarial experiment: the <see cref="GanTrainer"/> (created by the factory on
@@ -15,9 +14,12 @@ namespace BigLearn.Hosting.Running;
 /// </summary>
 public static class GanRunFactory
 {
-    /// <summary>A factory of fresh trainers for <paramref name="config"/> on the training images.</summary>
-    public static Func<ITaskRunner> RunnerFactory(GanExperimentConfig config, ImageSet train, torch.Device device) =>
-        () => new GanTrainer(train, config.Gan, config.Population.Seed, device);
+    /// <summary>A fresh trainer for <paramref name="config"/> on the training images, with <paramref name="evaluator"/>'s evaluation.</summary>
+    internal static ModelRuntime CreateRuntime(GanExperimentConfig config, ImageSet train, torch.Device device, GanEvaluator evaluator)
+    {
+        var trainer = new GanTrainer(train, config.Gan, config.Population.Seed, device);
+        return new ModelRuntime(trainer, () => evaluator.Evaluate(trainer));
+    }
 
     /// <summary>
     /// Trains the evaluation classifier if its cache has none for this data set and seed (a minute or two on CPU), before
@@ -31,19 +33,4 @@ public static class GanRunFactory
 
     /// <summary>The classifier's seed: fixed, so every run on a data set (whatever its own seed) is scored by the same classifier.</summary>
     public const long ClassifierSeed = 20240701;
-
-    /// <summary>Sets libtorch's threads and resolves the device; a CUDA request without CUDA is a config mistake.</summary>
-    /// <exception cref="ConfigException">device = cuda and no CUDA device is available.</exception>
-    public static torch.Device ConfigureTorch(GanExperimentConfig config)
-    {
-        TorchRuntime.Configure(config.Threads);
-        try
-        {
-            return TorchRuntime.Resolve(config.Device);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ConfigException($"{config.Source.Where("device")}: {e.Message}", e);
-        }
-    }
 }

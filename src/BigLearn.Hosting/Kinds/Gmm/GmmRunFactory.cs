@@ -3,10 +3,9 @@ using BigLearn.Core.Evaluation;
 using BigLearn.Core.Mixtures;
 using BigLearn.Core.Objectives;
 using BigLearn.Core.Training;
-using BigLearn.Hosting.Configuration;
 using TorchSharp;
 
-namespace BigLearn.Hosting.Running;
+namespace BigLearn.Hosting.Kinds.Gmm;
 
 /// <summary>
 /// Builds what the model actor runs for a Gaussian-mixture experiment: the <see cref="GmmTrainer"/> (created by the
@@ -33,8 +32,12 @@ public static class GmmRunFactory
     /// <summary>Prefix of the parameter vector's entries.</summary>
     public const string ThetaPrefix = "theta.";
 
-    /// <summary>A factory of fresh trainers for <paramref name="config"/> (initial means from the experiment seed) on <paramref name="device"/>.</summary>
-    public static Func<ITaskRunner> RunnerFactory(ExperimentConfig config, torch.Device device) => () => CreateTrainer(config, device);
+    /// <summary>A fresh trainer for <paramref name="config"/> (initial means from the experiment seed) on <paramref name="device"/>, with its evaluation.</summary>
+    public static ModelRuntime CreateRuntime(ExperimentConfig config, torch.Device device)
+    {
+        var trainer = CreateTrainer(config, device);
+        return new ModelRuntime(trainer, () => Evaluate(config, trainer));
+    }
 
     /// <summary>A fresh trainer: the §4.1 model, the grid target, SGD with the configured objective.</summary>
     public static GmmTrainer CreateTrainer(ExperimentConfig config, torch.Device device)
@@ -52,10 +55,9 @@ public static class GmmRunFactory
         return trainer;
     }
 
-    /// <summary>The evaluator: <see cref="MixtureEvaluation.Evaluate"/> with the configured samples and seed, and θ.</summary>
-    public static Func<ITaskRunner, IReadOnlyDictionary<string, double>> Evaluator(ExperimentConfig config) => runner =>
+    /// <summary>The evaluation: <see cref="MixtureEvaluation.Evaluate"/> with the configured samples and seed, and θ.</summary>
+    public static IReadOnlyDictionary<string, double> Evaluate(ExperimentConfig config, GmmTrainer trainer)
     {
-        var trainer = (GmmTrainer)runner;
         var score = MixtureEvaluation.Evaluate(trainer.Model, trainer.Target, config.Evaluation.Seed, config.Evaluation.Samples);
         var values = new Dictionary<string, double>
         {
@@ -68,7 +70,7 @@ public static class GmmRunFactory
         var theta = trainer.Model.GetParameterVector();
         for (int i = 0; i < theta.Length; i++) values[ThetaPrefix + i] = theta[i];
         return values;
-    };
+    }
 
     /// <summary>The parameter vector carried by an evaluation's values.</summary>
     public static double[] Theta(IReadOnlyDictionary<string, double> values)
@@ -83,20 +85,5 @@ public static class GmmRunFactory
     {
         using var grid = TargetMixture.Grid(target.Size, target.Spacing, target.Variance, target.Dim, torch.CPU);
         return Enumerable.Range(0, grid.Components).Select(grid.Mean).ToArray();
-    }
-
-    /// <summary>Sets libtorch's threads and resolves the device; a CUDA request without CUDA is a config mistake.</summary>
-    /// <exception cref="ConfigException">device = cuda and no CUDA device is available.</exception>
-    public static torch.Device ConfigureTorch(ExperimentConfig config)
-    {
-        TorchRuntime.Configure(config.Threads);
-        try
-        {
-            return TorchRuntime.Resolve(config.Device);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ConfigException($"{config.Source.Where("device")}: {e.Message}", e);
-        }
     }
 }

@@ -5,7 +5,10 @@ using BigLearn.Core.Gan;
 using BigLearn.Core.Images;
 using BigLearn.Core.Tasks.Masks;
 
-namespace BigLearn.Hosting.Configuration;
+using BigLearn.Hosting.Configuration;
+using BigLearn.Hosting.Kinds.Gmm;
+
+namespace BigLearn.Hosting.Kinds.Gan;
 
 /// <summary>Which images an adversarial run learns.</summary>
 /// <param name="Set">fashion-mnist or mnist.</param>
@@ -61,8 +64,41 @@ public sealed record GanEvaluationSection(long Every, int QuickSamples, int Samp
 /// <param name="Source">The parsed configuration.</param>
 public sealed partial record GanExperimentConfig(
     string Experiment, PopulationSpec Population, DataSection Data, GanSettings Gan, GanEvaluationSection Evaluation,
-    DeviceChoice Device, int Threads, TimeSpan Timeout, LogLevel FileLogLevel, IReadOnlyList<string> Masks, ConfigSource Source)
+    DeviceChoice Device, int Threads, TimeSpan Timeout, LogLevel FileLogLevel, IReadOnlyList<string> Masks, ConfigSource Source) : IExperiment
 {
+    /// <inheritdoc />
+    public IModelKind ModelKind => GanKind.Instance;
+
+    /// <inheritdoc />
+    public RunSettings Run => new(Experiment, Population, Device, Threads, Timeout, FileLogLevel, Masks, Source,
+        new CheckpointSection(0, RunBasics.DefaultCheckpointKeep), MaxRejectionsInARow, Ledger: null);
+
+    /// <summary>Adversarial runs keep no checkpoints yet: their state is a million numbers, saved only as a whole model.</summary>
+    public bool Checkpoints => false;
+
+    /// <inheritdoc />
+    public bool Sweeps => false;
+
+    /// <inheritdoc />
+    public string Summary()
+    {
+        var spec = Population;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"gan {Experiment} on {Data.Set}: {spec.BudgetTasks} tasks, {spec.AgentCount} agents in {spec.Groups.Count} group(s) " +
+            $"({string.Join(", ", spec.Groups.Select(g => g.Name))}), batch {Gan.BatchSize}, {Gan.Channels} channels, seed {spec.Seed}");
+    }
+
+    /// <summary>Loads the data set and makes sure the evaluation classifier is trained (once per data set and seed, then cached).</summary>
+    /// <exception cref="ImageDataException">The data set is missing or malformed (one line naming the install command).</exception>
+    public IExperimentSession Open(TorchSharp.torch.Device device, Action<string>? stage)
+    {
+        stage?.Invoke($"loading {Data.Set} from {Data.Path}");
+        var data = Data.Load(Population.Seed);
+        stage?.Invoke("evaluation classifier (trained once, then cached)");
+        GanRunFactory.PrepareClassifier(this, data);
+        return new GanSession(this, data, device);
+    }
+
     /// <summary>The <c>kind</c> this record accepts.</summary>
     public const string Kind = "gan";
 
@@ -82,7 +118,7 @@ public sealed partial record GanExperimentConfig(
     ];
 
     /// <summary>How many rejected tasks in a row stop an agent (0 = never).</summary>
-    public int MaxRejectionsInARow { get; init; } = ExperimentConfig.DefaultMaxRejections;
+    public int MaxRejectionsInARow { get; init; } = RunBasics.DefaultMaxRejections;
 
     /// <summary>Loads <paramref name="path"/>, applies the <c>--set</c> overrides and validates everything.</summary>
     /// <exception cref="ConfigException">Anything is missing, malformed, unknown or out of range (one line).</exception>
@@ -124,11 +160,11 @@ public sealed partial record GanExperimentConfig(
         {
             throw new ConfigException($"{source.Origin}: {e.Message}", e);
         }
-        ExperimentConfig.CheckWindows(source, population);
+        RunBasics.CheckWindows(source, population);
         return new GanExperimentConfig(basics.Experiment, population, data, gan, evaluation, basics.Device, basics.Threads, basics.Timeout,
             basics.FileLogLevel, masks, source)
         {
-            MaxRejectionsInARow = source.GetInt("agents.max-rejections", ExperimentConfig.DefaultMaxRejections, 0, 1_000_000),
+            MaxRejectionsInARow = source.GetInt("agents.max-rejections", RunBasics.DefaultMaxRejections, 0, 1_000_000),
         };
     }
 

@@ -1,0 +1,87 @@
+using System.Globalization;
+using BigLearn.Core.Training;
+using BigLearn.Hosting.Configuration;
+using BigLearn.Reporting;
+using BigLearn.Reporting.Experiments;
+using TorchSharp;
+
+namespace BigLearn.Hosting.Kinds.Gmm;
+
+/// <summary>
+/// <c>kind = population</c>: a universal Gaussian mixture (closed-form marginals and conditionals) trained by a population
+/// of agents (the paper's §4.1; docs/science.md).
+/// </summary>
+public sealed class GmmKind : IModelKind
+{
+    /// <summary>The only instance.</summary>
+    public static GmmKind Instance { get; } = new();
+
+    private GmmKind() { }
+
+    /// <inheritdoc />
+    public string Name => ExperimentConfig.Kind;
+
+    /// <inheritdoc />
+    public string Title => "a Gaussian mixture";
+
+    /// <inheritdoc />
+    public IExperiment Parse(ConfigSource source) => ExperimentConfig.From(source);
+}
+
+/// <summary>One Gaussian-mixture run: the trainer and its evaluation on the model's thread, and the outcome's assembly.</summary>
+internal sealed class GmmSession(ExperimentConfig config, torch.Device device) : IExperimentSession
+{
+    private static readonly IReadOnlyList<ProgressFigure> Figures =
+    [
+        new(GmmRunFactory.ModesCovered, "modes covered", v => ((int)v).ToString(CultureInfo.InvariantCulture)),
+        new(GmmRunFactory.ReverseKl, "reverse KL", FigureText.ThreeDecimals),
+    ];
+
+    public ModelRuntime CreateRuntime() => GmmRunFactory.CreateRuntime(config, device);
+
+    public IReadOnlyList<ProgressFigure> ProgressFigures => Figures;
+
+    public bool SeparateFinalEvaluation => false;
+
+    public void BeforeFinalEvaluation() { }
+
+    public IRunOutcome Outcome(RunRecord record)
+    {
+        var points = new List<EvaluationPoint> { Point(record.Initial) };
+        points.AddRange(record.Evaluations.Select(Point));
+        if (record.Final is { } final) points.Add(Point(final));
+        var (spec, result) = (config.Population, record.Result);
+        var groups = spec.Groups.Select((g, i) => new GroupRow(g.Name, g.Count, config.Masks[i], g.InnerSteps, g.Share, g.Start, g.Stop,
+            result.Groups[i].Tasks, result.Groups[i].Steps, result.Groups[i].Rejections)).ToArray();
+        var agents = result.Agents.Select(a => new AgentRow(a.AgentId, spec.Groups[a.Group].Name, a.Tasks, a.Steps, a.Rejections,
+            a.Restarts, a.FirstOwnLoss, a.LastOwnLoss)).ToArray();
+        var geometry = new MixtureGeometry(config.Target.Dim, config.Model.Components, GmmRunFactory.TargetMeans(config.Target), config.Target.Variance);
+        return new ExperimentOutcome(config.Experiment, spec.Seed, spec.BudgetTasks, spec.Mode.ToString().ToLowerInvariant(),
+            result.TotalTasks, result.Steps, result.Rejections, record.RejectedSteps, result.Restarts - result.ModelRestarts, result.ModelRestarts,
+            groups, agents, points, geometry, Settings(), record.WallSeconds)
+        {
+            Contributions = record.Contributions,
+            StoppedAgents = result.StoppedAgents,
+        };
+    }
+
+    private static EvaluationPoint Point(EvaluationRecord e) => new(e.TasksRun, e.Version,
+        e.Values[GmmRunFactory.ReverseKl], e.Values[GmmRunFactory.ForwardKl], e.Values[GmmRunFactory.HighQualityFraction],
+        (int)e.Values[GmmRunFactory.ModesCovered], (int)e.Values[GmmRunFactory.ModesTotal], e.Seconds, GmmRunFactory.Theta(e.Values));
+
+    private IReadOnlyList<string> Settings()
+    {
+        var (spec, model, target, evaluation) = (config.Population, config.Model, config.Target, config.Evaluation);
+        return
+        [
+            $"config: {config.Source.Origin}",
+            Invariant($"seed {spec.Seed}, budget {spec.BudgetTasks} tasks, {spec.Mode.ToString().ToLowerInvariant()} scheduling, {spec.Credits} credit(s) per agent"),
+            Invariant($"model: {model.Components}-component GMM, SGD lr {model.LearningRate}, {model.ObjectiveText}, {model.SamplesPerStep} samples per step, init means {model.InitMean} + {model.InitSpread}·N(0, I)"),
+            Invariant($"target: {target.Size}^{target.Dim} grid, spacing {target.Spacing}, variance {target.Variance}"),
+            Invariant($"evaluation: every {evaluation.Every} tasks, {evaluation.Samples} samples, seed {evaluation.Seed}"),
+            Invariant($"device {config.Device.ToString().ToLowerInvariant()}, {config.Threads} libtorch thread(s)"),
+        ];
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace BigLearn.Reporting.Gan;
+
+public sealed partial record GanOutcome : IRunOutcome
+{
+    /// <inheritdoc />
+    public double TotalSeconds => TrainingSeconds + EvaluationSeconds;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Write(string folder) => GanRunWriter.Write(this, folder);
+
+    /// <inheritdoc />
+    public ResultTable Table => new(["completion accuracy", "model", "no completion", "nearest neighbour"],
+        GanRunWriter.CompletionMasks.Select(mask => new[]
+        {
+            mask, Three(Final.CompletionAccuracy.GetValueOrDefault(mask, double.NaN)),
+            Three(Final.NoCompletionAccuracy.GetValueOrDefault(mask, double.NaN)), Three(Final.NearestNeighbourAccuracy.GetValueOrDefault(mask, double.NaN)),
+        }).ToArray());
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Sentences =>
+    [
+        Invariant($"classifier FID {Final.ClassifierFid:0.##} (real vs real {Final.FidFloor:0.##}); {Steps} steps, {NanSteps} not applied as non-finite"),
+        "diversity by observed ratio: " + string.Join(", ", Final.Diversity.OrderBy(kv => kv.Key).Select(kv => Invariant($"{kv.Key:0.##} → {kv.Value:0.##}"))) +
+            Invariant($" (data spread {Final.DataSpread:0.##})"),
+    ];
+
+    private static string Three(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
