@@ -16,10 +16,6 @@ public enum DeviceChoice
 /// <summary>Process-wide TorchSharp set-up: native library, intra-op threads, device selection.</summary>
 public static class TorchRuntime
 {
-    /// <summary>Parses <c>auto</c>, <c>cpu</c> or <c>cuda</c> (case-insensitive).</summary>
-    public static bool TryParseDevice(string text, out DeviceChoice choice) =>
-        Enum.TryParse(text, ignoreCase: true, out choice) && Enum.IsDefined(choice);
-
     /// <summary>
     /// Sets libtorch's intra-op thread count (default 1: on small machines its thread pool collapses under
     /// any other load, and this project scales with actors and vectorised batches instead).

@@ -19,19 +19,6 @@ public class TorchNativeLoadTests
         Assert.Equal(1, get_num_threads());
     }
 
-    [Theory]
-    [InlineData("auto", DeviceChoice.Auto)]
-    [InlineData("CPU", DeviceChoice.Cpu)]
-    [InlineData("cuda", DeviceChoice.Cuda)]
-    public void Device_names_parse(string text, DeviceChoice expected)
-    {
-        Assert.True(TorchRuntime.TryParseDevice(text, out var choice));
-        Assert.Equal(expected, choice);
-    }
-
-    [Fact]
-    public void An_unknown_device_name_is_refused() => Assert.False(TorchRuntime.TryParseDevice("tpu", out _));
-
     [Fact]
     public void Auto_resolves_to_cpu_without_cuda()
     {

@@ -120,7 +120,7 @@ public class TransformTests
     [Fact]
     public void The_first_coordinate_of_a_rotated_point_is_the_projection_used_by_the_paper()
     {
-        // PAPER §3.3: at angle α the marginal of y1 has component means μ·cos α when x = (μ, 0).
+        // The paper's §3.3 (docs/science.md): at angle α the marginal of y1 has component means μ·cos α when x = (μ, 0).
         double alpha = 45 * Math.PI / 180;
         var y = OrthogonalTransform.Rotation(2, alpha).Apply([-1.0, 0.0]);
         Assert.Equal(-Math.Cos(alpha), y[0], 14);

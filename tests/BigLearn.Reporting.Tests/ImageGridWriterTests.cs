@@ -71,32 +71,6 @@ public sealed class ImageGridWriterTests : IDisposable
     }
 
     [Fact]
-    public void The_completion_figure_shows_original_observed_and_completions_per_row()
-    {
-        // Two 2x2 inputs, k = 2 completions each, scale 1, separator 1: 4 columns → 4·2 + 5 = 13 wide, 2·2 + 3 = 7 high.
-        float[] originals = [0.2f, 0.2f, 0.2f, 0.2f, 0.4f, 0.4f, 0.4f, 0.4f];
-        float[] masks = [1, 1, 0, 0, 1, 0, 1, 0];
-        float[] completions = [0.6f, 0.6f, 0.6f, 0.6f, 0.8f, 0.8f, 0.8f, 0.8f, 1f, 1f, 1f, 1f, 0f, 0f, 0f, 0f];
-        string path = Path.Combine(_folder, "completions.png");
-        var size = CompletionFigure.WritePng(path, 2, 2, originals, masks, completions, completionsPerInput: 2, Options(columns: 1, scale: 1, separator: 1));
-        Assert.Equal((13, 7), size);
-
-        using var bitmap = SKBitmap.Decode(path);
-        // Column j starts at x = 1 + 3j, row n at y = 1 + 3n.
-        Assert.Equal(Grey(51), At(bitmap, 2, 2)); // input 0 original, pixel (1, 1)
-        Assert.Equal(Grey(51), At(bitmap, 4, 1)); // input 0 observed, pixel (0, 0) observed
-        Assert.Equal(Hidden, At(bitmap, 5, 2)); // input 0 observed, pixel (1, 1) hidden
-        Assert.Equal(Grey(153), At(bitmap, 8, 2)); // input 0 completion 0 (0.6), untinted
-        Assert.Equal(Grey(204), At(bitmap, 11, 2)); // input 0 completion 1 (0.8)
-        Assert.Equal(Grey(102), At(bitmap, 2, 5)); // input 1 original
-        Assert.Equal(Grey(102), At(bitmap, 4, 5)); // input 1 observed pixel (1, 0)
-        Assert.Equal(Hidden, At(bitmap, 5, 4)); // input 1 hidden pixel (0, 1)
-        Assert.Equal(Grey(255), At(bitmap, 7, 4)); // input 1 completion 0 (1.0)
-        Assert.Equal(Grey(0), At(bitmap, 11, 5)); // input 1 completion 1 (0.0)
-        Assert.Equal(4, CompletionFigure.ColumnsFor(2));
-    }
-
-    [Fact]
     public void Bad_grid_inputs_fail_with_one_line_naming_the_value()
     {
         string path = Path.Combine(_folder, "bad.png");
@@ -108,8 +82,6 @@ public sealed class ImageGridWriterTests : IDisposable
             Assert.Throws<ArgumentException>(() => new ImageGrid(2, 2).AddRange(new float[5])).Message);
         Assert.Contains("a 2x2 mask has 4 values, got 3",
             Assert.Throws<ArgumentException>(() => new ImageGrid(2, 2).Add(new float[4], new float[3])).Message);
-        Assert.Contains("need 16 completion values, got 12",
-            Assert.Throws<ArgumentException>(() => CompletionFigure.Build(2, 2, new float[8], new float[8], new float[12], 2)).Message);
         Assert.Contains("at least one image", Assert.Throws<ArgumentException>(() => ImageGridWriter.WritePng(path, new ImageGrid(2, 2))).Message);
         Assert.Empty(Directory.GetFiles(_folder));
     }

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace BigLearn.Core.Evaluation;
 
 /// <summary>
-/// How well a model matches a target, as plain numbers (PAPER.md §4.1 "Scoring").
+/// How well a model matches a target, as plain numbers (docs/science.md, "Scoring a mixture").
 /// </summary>
 /// <param name="ReverseKl">Monte-Carlo KL[p ‖ q] on model samples.</param>
 /// <param name="ForwardKl">Monte-Carlo KL[q ‖ p] on target samples.</param>
@@ -59,30 +59,5 @@ public static class MixtureEvaluation
         for (int k = 0; k < perMode.Length; k++)
             if (perMode[k] >= coverageFraction * samples * target.Weight(k)) covered++;
         return new MixtureScore(reverse, forward, highQuality / (double)samples, covered, perMode.Length, perMode, samples);
-    }
-
-    /// <summary>
-    /// Monte-Carlo reverse KL[p ‖ q] of a joint or marginal task with <paramref name="samples"/> samples of p
-    /// drawn from <paramref name="seed"/> (common random numbers: the same seed gives the same noise, so two
-    /// parameter values can be compared without sampling noise in the difference). For a conditional task:
-    /// E_{y_S ~ q} KL[p(· | y_S) ‖ q(· | y_S)] with one model sample per observed point.
-    /// </summary>
-    public static double MonteCarloReverseKl(IGaussianMixture p, IGaussianMixture q, LearningTask task, long seed, int samples)
-    {
-        if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "samples must be at least 1");
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var pd = p.Distribution().Detach();
-        var qd = q.Distribution();
-        using var generator = new Generator(unchecked((ulong)seed), pd.Means.device);
-        if (task.Kind != TaskKind.Conditional)
-        {
-            var y = TaskProjection.Target(task, TaskProjection.ToTaskDomain(task, pd.Sample(samples, generator).X));
-            return (pd.LogDensity(task, y) - qd.LogDensity(task, y)).mean().item<double>();
-        }
-        var yObserved = TaskProjection.Observed(task, TaskProjection.ToTaskDomain(task, qd.Sample(samples, generator).X));
-        var conditional = pd.Conditional(task, yObserved);
-        var yTarget = conditional.Sample(generator);
-        return (conditional.LogDensity(yTarget) - qd.Conditional(task, yObserved).LogDensity(yTarget)).mean().item<double>();
     }
 }

@@ -1,7 +1,7 @@
 namespace BigLearn.Core.Gan;
 
 /// <summary>
-/// Hyper-parameters of the BigLearn-GAN (PAPER.md §4.2). The defaults are the values tuned on Fashion-MNIST
+/// Hyper-parameters of the BigLearn-GAN (docs/science.md §4.2). The defaults are the values tuned on Fashion-MNIST
 /// for a 15-minute budget on two CPU cores; every one is ours (the paper published no code).
 /// </summary>
 public sealed record GanSettings

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace BigLearn.Core.Gan;
 
 /// <summary>
-/// Trains the BigLearn-GAN (PAPER.md §4.2): one <see cref="GanGenerator"/> and one <see cref="GanDiscriminator"/>, both
+/// Trains the BigLearn-GAN (docs/science.md §4.2): one <see cref="GanGenerator"/> and one <see cref="GanDiscriminator"/>, both
 /// told the mask, one task (mask) at a time. Each inner step draws a batch of training images, runs one discriminator
 /// update and one generator update with the non-saturating loss under that task's mask, and moves an exponential
 /// moving average of the generator that <see cref="Complete"/> uses. Not thread-safe; set libtorch's threads with

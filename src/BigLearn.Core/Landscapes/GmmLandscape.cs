@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace BigLearn.Core.Landscapes;
 
 /// <summary>
-/// The §3.3 loss landscapes of the 2-GMM (PAPER.md), no training. Target
+/// The §3.3 loss landscapes of the 2-GMM (the paper's; docs/science.md), no training. Target
 /// q = ½N((−1,0), 0.1 I) + ½N((1,0), 0.1 I); model p_θ = ½N((μ1,0), 0.1 I) + ½N((μ2,0), 0.1 I), θ = (μ1, μ2) on
 /// the grid <see cref="LandscapeSpec.Axis"/>². Every surface is a Monte-Carlo reverse KL E_p[log p − log q] with
 /// <see cref="LandscapeSpec.Samples"/> model samples per grid point and common random numbers: one set of
@@ -16,13 +16,13 @@ namespace BigLearn.Core.Landscapes;
 /// </summary>
 public static class GmmLandscape
 {
-    /// <summary>Variance of every component, target and model, in each coordinate (PAPER.md §3.3).</summary>
+    /// <summary>Variance of every component, target and model, in each coordinate (docs/science.md §3.3).</summary>
     public const double ComponentVariance = 0.1;
 
     /// <summary>How many component standard deviations the y2 values reach beyond the target's y2 means.</summary>
     public const double ConditionalSpanSigmas = 2.0;
 
-    /// <summary>The rule for the y2 values of the conditional views, in words (for the README and reports).</summary>
+    /// <summary>The rule for the y2 values of the conditional views, in words (for docs/ and reports).</summary>
     public const string ConditionalValuesRule =
         "At rotation angle α the conditional views observe y2 = −sin α·x1 + cos α·x2 at n values spaced evenly over " +
         "[−(|sin α| + 2σ), |sin α| + 2σ] with σ = √0.1 (both ends included; a single value is y2 = 0). The target's y2 " +

@@ -1,7 +1,7 @@
 namespace BigLearn.Core.Landscapes;
 
 /// <summary>
-/// Settings of the §3.3 loss-landscape study of the 2-GMM (PAPER.md): the grid of (μ1, μ2), the Monte-Carlo
+/// Settings of the §3.3 loss-landscape study of the 2-GMM (the paper's; docs/science.md): the grid of (μ1, μ2), the Monte-Carlo
 /// sample count, the seed of the common random numbers, and the views' angles.
 /// </summary>
 /// <param name="GridMin">Lowest μ value on both axes (default −2).</param>

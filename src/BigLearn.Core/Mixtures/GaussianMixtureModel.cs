@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace BigLearn.Core.Mixtures;
 
 /// <summary>
-/// The universal model of the Gaussian-mixture simulations (PAPER.md §4.1): a K-component, full-covariance
+/// The universal model of the Gaussian-mixture simulations (docs/science.md §4.1): a K-component, full-covariance
 /// Gaussian mixture over R^L that answers every task (joint, marginal, conditional, in any orthogonal view)
 /// in closed form through <see cref="MixtureDistribution"/>.
 /// Parameters (their names are the state-dict keys): <c>means</c> [K, L]; <c>cholesky</c> [K, L, L], whose
@@ -22,7 +22,7 @@ public sealed class GaussianMixtureModel : nn.Module, IGaussianMixture
     private readonly Parameter weight_logits;
 
     /// <summary>
-    /// Builds a model initialised as in PAPER.md §4.1: μ_k = <paramref name="initialMean"/> +
+    /// Builds a model initialised as in the paper's §4.1 (docs/science.md): μ_k = <paramref name="initialMean"/> +
     /// <paramref name="initialSpread"/>·N(0, I) from <paramref name="seed"/>, Σ_k = I, uniform weights.
     /// </summary>
     /// <param name="dim">The data dimension L (≥ 1).</param>

@@ -35,7 +35,7 @@ public sealed class TargetMixture : IGaussianMixture, IDisposable
     }
 
     /// <summary>
-    /// The grid target of PAPER.md §4.1, generalised: <paramref name="size"/>^<paramref name="dim"/> equally
+    /// The grid target of the paper's §4.1 (docs/science.md), generalised: <paramref name="size"/>^<paramref name="dim"/> equally
     /// weighted components with covariance <paramref name="variance"/>·I on a centred grid with the given
     /// spacing. Defaults: 5×5 at {−4, −2, 0, 2, 4}², variance 0.05.
     /// </summary>

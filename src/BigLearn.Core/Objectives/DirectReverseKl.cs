@@ -16,7 +16,7 @@ namespace BigLearn.Core.Objectives;
 /// <see cref="MixtureDistribution.Sample"/>, so the same generator gives the same z and ε), the rest is loops.
 /// </para>
 /// <para>
-/// The mathematics is the estimator's (PAPER.md §4.1): x_i = μ_{z_i} + L_{z_i} ε_i, y_i = A x_i,
+/// The mathematics is the estimator's (docs/science.md §4.1): x_i = μ_{z_i} + L_{z_i} ε_i, y_i = A x_i,
 /// ℓ_i = log p̄(y_i,T) − log q(y_i,T) with p̄ detached, loss = Σ_k π_k · mean_{i: z_i = k} ℓ_i
 /// = Σ_i w_i ℓ_i with w_i = π_{z_i} / n_{z_i}. Its gradient: g_i = w_i ∂ℓ_i/∂x_i, ∂/∂μ_k = Σ_{z_i = k} g_i,
 /// ∂/∂L_k = Σ_{z_i = k} g_i ε_iᵀ (lower part; the diagonal parameter is log L_rr, so times L_rr), and for

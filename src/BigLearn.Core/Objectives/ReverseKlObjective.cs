@@ -8,7 +8,7 @@ namespace BigLearn.Core.Objectives;
 /// <summary>
 /// Reverse KL[p_θ ‖ q] of a task, estimated with reparameterised model samples.
 /// <para>
-/// Joint and marginal tasks follow PAPER.md §4.1 exactly: draw z_i ~ Cat(π) and x_i = μ_z + L_z ε_i, map
+/// Joint and marginal tasks follow the paper's §4.1 (docs/science.md) exactly: draw z_i ~ Cat(π) and x_i = μ_z + L_z ε_i, map
 /// y_i = A x_i, take ℓ_i = log p̄(y_i,T) − log q(y_i,T) where p̄ is the model's density with its parameters
 /// detached (gradients flow only through the samples), and return Σ_k π_k · mean_{i: z_i = k} ℓ_i (a
 /// component that drew no sample contributes 0). A noisy task (<see cref="LearningTask.Noise"/> σ) adds σξ to y_T
@@ -28,7 +28,7 @@ namespace BigLearn.Core.Objectives;
 /// </summary>
 public sealed class ReverseKlObjective : IMixtureObjective
 {
-    /// <summary>An objective drawing <paramref name="samplesPerStep"/> samples per call (PAPER: 100).</summary>
+    /// <summary>An objective drawing <paramref name="samplesPerStep"/> samples per call (the paper's §4.1: 100).</summary>
     public ReverseKlObjective(int samplesPerStep = 100) => SamplesPerStep = MixtureObjectives.CheckSamples(samplesPerStep);
 
     /// <inheritdoc />

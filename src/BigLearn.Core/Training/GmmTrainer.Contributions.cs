@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace BigLearn.Core.Training;
 
-/// <summary>The trainer as a <see cref="IContributionProbe"/>: J, ∇J and task gradients on its own model (DESIGN.md §5).</summary>
+/// <summary>The trainer as a <see cref="IContributionProbe"/>: J, ∇J and task gradients on its own model (docs/contributions.md).</summary>
 public sealed partial class GmmTrainer : IContributionProbe
 {
     private ContributionObjective? _contributionObjective;

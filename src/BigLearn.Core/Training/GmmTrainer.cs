@@ -10,7 +10,7 @@ namespace BigLearn.Core.Training;
 
 /// <summary>
 /// Trains a <see cref="GaussianMixtureModel"/> against a fixed <see cref="TargetMixture"/> with plain SGD
-/// (PAPER.md §4.1: lr 0.1, 100 samples per step), one task at a time. Owns the model and the target (disposing
+/// (docs/science.md §4.1: lr 0.1, 100 samples per step), one task at a time. Owns the model and the target (disposing
 /// the trainer disposes them). Not thread-safe: call it from one thread; set libtorch's
 /// threads with <see cref="TorchRuntime.Configure"/> in the caller.
 /// </summary>
@@ -78,7 +78,7 @@ public sealed partial class GmmTrainer : ITaskRunner, IDisposable
     /// <see cref="LearningRate"/> × this. Joint and marginal steps are never clipped.
     /// </summary>
     /// <remarks>
-    /// Why (measured on seed 5079 of <c>gmm25-conditional.conf</c>, README "Conditional agents"): the conditional
+    /// Why (measured on seed 5079 of <c>gmm25-conditional.conf</c>, docs/experiments/gmm25.md, "How the conditional agents got here"): the conditional
     /// estimator's posterior-weight term is heavy-tailed. An observed y_S from an empty mode, 9σ out in the tails of two
     /// components whose posterior weights are balanced there, multiplies the score (z² − 1 ≈ 87) by the difference of
     /// their log-ratios (≈ 125): one of 100 observed points gave a gradient of norm 140, and the step (lr 0.1) turned a

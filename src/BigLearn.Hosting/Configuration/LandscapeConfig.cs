@@ -5,7 +5,7 @@ using BigLearn.Core.Landscapes;
 namespace BigLearn.Hosting.Configuration;
 
 /// <summary>
-/// A validated <c>kind = landscape</c> experiment (§3.3 of PAPER.md): what to compute, where, and with how many threads.
+/// A validated <c>kind = landscape</c> experiment (the paper's §3.3; docs/science.md): what to compute, where, and with how many threads.
 /// </summary>
 /// <param name="Experiment">Experiment name, used as the run folder <c>runs/&lt;experiment&gt;/…</c>.</param>
 /// <param name="Spec">The landscape settings handed to the computation.</param>

@@ -4,7 +4,7 @@ using BigLearn.Core.Evaluation.Contributions;
 namespace BigLearn.Hosting.Configuration;
 
 /// <summary>
-/// The <c>ledger</c> keys of a population config (per-agent contributions, DESIGN.md §5): <c>ledger.every</c> (1: every task,
+/// The <c>ledger</c> keys of a population config (per-agent contributions, docs/contributions.md): <c>ledger.every</c> (1: every task,
 /// the exact ledger; k: every k-th task, credits scaled by k; 0: off), <c>ledger.audit-every</c> (tasks between alignment
 /// audits; 0: none), <c>ledger.objective</c> (<c>joint-reverse-kl</c> | <c>joint-nll</c>), <c>ledger.samples</c> (J's fixed
 /// batch) and <c>ledger.seed</c> (its seed; default the experiment seed).

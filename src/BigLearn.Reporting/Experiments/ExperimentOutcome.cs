@@ -2,7 +2,7 @@ using BigLearn.Core.Evaluation.Contributions;
 
 namespace BigLearn.Reporting.Experiments;
 
-/// <summary>The model's figures at one evaluation point of a Gaussian-mixture run (PAPER.md §4.1 "Scoring").</summary>
+/// <summary>The model's figures at one evaluation point of a Gaussian-mixture run (docs/science.md, "Scoring a mixture").</summary>
 /// <param name="Tasks">Tasks done when the model was evaluated.</param>
 /// <param name="Steps">Gradient steps applied so far (the model version).</param>
 /// <param name="ReverseKl">Monte-Carlo KL[p_θ ‖ q].</param>

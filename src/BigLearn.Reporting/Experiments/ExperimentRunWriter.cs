@@ -6,7 +6,7 @@ using BigLearn.Reporting.Contributions;
 namespace BigLearn.Reporting.Experiments;
 
 /// <summary>
-/// Writes a population run's outputs (DESIGN.md §6) into a folder that is being staged: <c>config.conf</c>,
+/// Writes a population run's outputs (docs/outputs.md) into a folder that is being staged: <c>config.conf</c>,
 /// <c>metrics.csv</c>, <c>agents.csv</c>, <c>summary.json</c>, <c>plots/*.png</c> and <c>report.md</c>. The caller owns the
 /// <see cref="StagedFolder"/> (the run's <c>log.jsonl</c> is written there while the run is going on) and commits it.
 /// </summary>

@@ -11,7 +11,7 @@ namespace BigLearn.Reporting.Gan;
 /// <param name="WallSeconds">Seconds since the run started (timing only).</param>
 public sealed record GanPoint(long Tasks, long Steps, double ClassifierFid, double DiscriminatorLoss, double GeneratorLoss, double WallSeconds);
 
-/// <summary>The §4.2 figures of the trained model (see the README's "BigLearn-GAN" section for definitions).</summary>
+/// <summary>The §4.2 figures of the trained model (defined in docs/science.md, "BigLearn-GAN").</summary>
 /// <param name="ClassifierFid">Fréchet distance between classifier features of joint samples and of test images.</param>
 /// <param name="FidFloor">The same distance between two sets of real images (what a perfect generator would score).</param>
 /// <param name="ClassifierTestAccuracy">The evaluation classifier's accuracy on the unmasked test images.</param>

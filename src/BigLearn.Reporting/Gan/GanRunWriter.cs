@@ -6,8 +6,8 @@ using BigLearn.Reporting.Experiments;
 namespace BigLearn.Reporting.Gan;
 
 /// <summary>
-/// Writes an adversarial run's outputs (DESIGN.md §6) into a folder being staged: <c>metrics.csv</c> (the quick checks),
-/// <c>agents.csv</c>, <c>summary.json</c> (the §4.2 figures under the keys the README names), <c>report.md</c> and
+/// Writes an adversarial run's outputs (docs/outputs.md) into a folder being staged: <c>metrics.csv</c> (the quick checks),
+/// <c>agents.csv</c>, <c>summary.json</c> (the §4.2 figures under the keys docs/outputs.md names), <c>report.md</c> and
 /// <c>plots/</c> (the image grids, the FID curve and the diversity curve).
 /// </summary>
 /// <remarks>

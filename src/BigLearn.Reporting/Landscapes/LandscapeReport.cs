@@ -10,7 +10,7 @@ namespace BigLearn.Reporting.Landscapes;
 /// </summary>
 public static class LandscapeReport
 {
-    /// <summary>The check points of PAPER.md §3.3: a global optimum, a false optimum, and the centre.</summary>
+    /// <summary>The check points of the paper's §3.3 (docs/science.md): a global optimum, a false optimum, and the centre.</summary>
     public static IReadOnlyList<(double Mu1, double Mu2)> CheckPoints { get; } = [(-1, 1), (-1, -1), (0, 0)];
 
     /// <summary>Writes the report to <paramref name="path"/>; <paramref name="plotsFolder"/> is relative to it.</summary>
@@ -71,7 +71,7 @@ public static class LandscapeReport
                                                      && Math.Abs(axis[x.Second.J] - x.First.Mu2) <= 1e-6 * step);
         md.AppendLine("## KL at the check points").AppendLine();
         md.AppendLine(onGrid
-            ? "The check points of PAPER.md §3.3 lie on the grid; the exact values there are 0 at (−1, 1) for every angle, and 0.691, 0.684, 0.659, 0.550, 0 at (−1, −1) for the marginals at 0°, 30°, 45°, 60°, 90° (exact quadrature; PAPER.md prints 0.685 at 30°)."
+            ? "The check points of the paper's §3.3 lie on the grid; the exact values there are 0 at (−1, 1) for every angle, and 0.691, 0.684, 0.659, 0.550, 0 at (−1, −1) for the marginals at 0°, 30°, 45°, 60°, 90° (exact quadrature; the paper prints 0.685 at 30°)."
             : "The check points are not grid points for this grid; the table shows the nearest grid points (an odd number of points, e.g. 101 on [−2, 2], puts them on the grid).");
         md.AppendLine();
         var headers = indices.Select(x => $"KL at ({N(axis[x.I], 2)}, {N(axis[x.J], 2)})");

@@ -6,7 +6,7 @@ namespace BigLearn.Core.Tests.Landscapes;
 [Collection(TorchCollection.Name)]
 public class GmmLandscapeTests
 {
-    // Axis −2, −1, 0, 1, 2: it contains the check points of PAPER.md §3.3.
+    // Axis −2, −1, 0, 1, 2: it contains the check points of the paper's §3.3 (docs/science.md).
     private static readonly double[] CheckAngles = [0, 30, 45, 60, 90];
     private const int CheckSamples = 2000;
 

@@ -41,7 +41,7 @@ internal static class MixtureQuadrature
         return (kl, Math.Max(0, second * h / 3 - kl * kl));
     }
 
-    /// <summary>The y1 marginal at angle α of the model (μ1, μ2) and of the target, per PAPER.md §3.3.</summary>
+    /// <summary>The y1 marginal at angle α of the model (μ1, μ2) and of the target, per the paper's §3.3 (docs/science.md).</summary>
     public static (Mixture Model, Mixture Target) Marginal(double mu1, double mu2, double angleDeg)
     {
         double c = Math.Cos(angleDeg * Math.PI / 180);

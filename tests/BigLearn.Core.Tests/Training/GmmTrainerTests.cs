@@ -1,3 +1,4 @@
+using BigLearn.Core.Tests.Evaluation;
 using System.Diagnostics;
 using BigLearn.Core.Evaluation;
 using BigLearn.Core.Mixtures;
@@ -121,9 +122,9 @@ public class GmmTrainerTests
             [new double[,] { { 0.3, 0 }, { 0, 0.3 } }, new double[,] { { 0.3, 0 }, { 0, 0.3 } }]);
         using var trainer = new GmmTrainer(new GaussianMixtureModel(2, 2, seed: 3, initialMean: 0, initialSpread: 1), target, learningRate: 0.05);
         var joint = LearningTask.Joint(2);
-        double before = MixtureEvaluation.MonteCarloReverseKl(trainer.Model, target, joint, seed: 1, samples: 20_000);
+        double before = MonteCarloKl.Reverse(trainer.Model, target, joint, seed: 1, samples: 20_000);
         var outcomes = Trainer.RunSequence(trainer, Enumerable.Range(0, 15).Select(i => new ScheduledTask(joint, 20, 100 + i)));
-        double after = MixtureEvaluation.MonteCarloReverseKl(trainer.Model, target, joint, seed: 1, samples: 20_000);
+        double after = MonteCarloKl.Reverse(trainer.Model, target, joint, seed: 1, samples: 20_000);
         Assert.All(outcomes, o => Assert.False(o.Rejected));
         Assert.Equal(300, trainer.Version);
         Assert.True(after < 0.25 * before, $"reverse KL {before} → {after}");

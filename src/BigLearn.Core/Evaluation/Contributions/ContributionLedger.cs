@@ -1,7 +1,7 @@
 namespace BigLearn.Core.Evaluation.Contributions;
 
 /// <summary>
-/// Pure bookkeeping of per-agent contributions (DESIGN.md §5): every measured task's ΔJ (scaled in sampled mode) is
+/// Pure bookkeeping of per-agent contributions (docs/contributions.md): every measured task's ΔJ (scaled in sampled mode) is
 /// credited to the agent that proposed it; audits' cosines are kept per agent and per group; the cumulative credit
 /// of each group is kept as a timeline. Not thread-safe (one observer feeds it).
 /// </summary>

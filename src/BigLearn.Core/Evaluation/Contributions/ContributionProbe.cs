@@ -3,7 +3,7 @@ using BigLearn.Core.Tasks;
 namespace BigLearn.Core.Evaluation.Contributions;
 
 /// <summary>
-/// What the model actor asks of a runner to keep the contribution ledger (DESIGN.md §5): the fixed evaluation
+/// What the model actor asks of a runner to keep the contribution ledger (docs/contributions.md): the fixed evaluation
 /// objective J(θ) (common random numbers, so J is a deterministic smooth function of θ), its gradient, and the
 /// gradient of one task's loss at the current θ without applying it. Called on the model's thread only; every
 /// computation runs inside its own dispose scope and returns plain numbers.

@@ -48,7 +48,7 @@ public sealed record GanEvaluationSection(long Every, int QuickSamples, int Samp
 }
 
 /// <summary>
-/// A validated <c>kind = gan</c> experiment: a population of task agents training one mask-conditioned GAN (PAPER.md §4.2)
+/// A validated <c>kind = gan</c> experiment: a population of task agents training one mask-conditioned GAN (docs/science.md §4.2)
 /// through the actors. Every agent's tasks are pixel masks over Height·Width coordinates; see configs/gan-*.conf.
 /// </summary>
 /// <param name="Experiment">Name (run folder <c>runs/&lt;experiment&gt;/…</c>).</param>

@@ -11,7 +11,7 @@ using BigLearn.Hosting.Configuration;
 
 namespace BigLearn.Hosting.Kinds.Gmm;
 
-/// <summary>The universal model of a Gaussian-mixture run and how it is trained (PAPER.md §4.1).</summary>
+/// <summary>The universal model of a Gaussian-mixture run and how it is trained (docs/science.md §4.1).</summary>
 /// <param name="Components">Mixture components K.</param>
 /// <param name="LearningRate">SGD step size.</param>
 /// <param name="Objective">Reverse KL (the paper) or forward KL (likelihood).</param>
@@ -55,7 +55,7 @@ public sealed record EvaluationSection(long Every, int Samples, long Seed);
 
 /// <summary>
 /// A validated <c>kind = population</c> experiment: a population of task agents training one Gaussian mixture through
-/// the actors. Absent keys take the PAPER.md §4.1 values; see <see cref="KnownKeys"/> and configs/gmm25-*.conf.
+/// the actors. Absent keys take the values of the paper's §4.1 (docs/science.md); see <see cref="KnownKeys"/> and configs/gmm25-*.conf.
 /// </summary>
 /// <param name="Experiment">Name (run folder <c>runs/&lt;experiment&gt;/…</c>).</param>
 /// <param name="Population">The agents, groups, budget, scheduling and credits.</param>

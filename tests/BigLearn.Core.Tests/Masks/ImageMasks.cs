@@ -1,10 +1,10 @@
 namespace BigLearn.Core.Tasks.Masks;
 
 /// <summary>
-/// Conversions between image tasks and the float masks the adversarial model and the figures work with:
+/// Test helper: conversions between image tasks and the float masks the adversarial model and the figures work with:
 /// one float per pixel, row-major, 1 = observed (in S), 0 = to be generated.
 /// </summary>
-public static class ImageMasks
+internal static class ImageMasks
 {
     /// <summary>
     /// The observed mask of <paramref name="task"/> on <paramref name="height"/>×<paramref name="width"/> images:
