@@ -65,6 +65,7 @@ public static partial class ExperimentRun
         using (RunLogging.Start(Path.Combine(run.Path, "log.jsonl"), config.FileLogLevel, consoleLog))
             result = Execute(config, device, context, progress, cancellationToken);
         var files = run.Publish(scratch => ExperimentRunWriter.Write(result.Outcome, scratch, configText)).ToList();
+        Provenance.Stamp(run.Path, Provenance.Current(device.ToString()));
         files.Add("log.jsonl");
         if (!result.Interrupted) run.MarkComplete();
         return new ExperimentRunOutput(run.Path, files, result.Outcome) { Interrupted = result.Interrupted };

@@ -74,6 +74,7 @@ public static partial class ExperimentRun
             outcome = Execute(config, device, new RunContext(folder, config.Source.ResolvedText, config.Source.Origin, null), progress, cancellationToken).Outcome;
         var files = new List<string> { "log.jsonl" };
         files.InsertRange(0, ExperimentRunWriter.Write(outcome, folder, config.Source.ResolvedText));
+        Provenance.Stamp(folder, Provenance.Current(device.ToString()));
         return new ExperimentRunOutput(folder, files, outcome);
     }
 

@@ -61,6 +61,7 @@ public static class GanExperimentRun
                 result = Execute(config, data, device, evaluator, progress, stage, cancellationToken);
             stage?.Invoke("writing the run folder");
             var files = run.Publish(scratch => GanRunWriter.Write(result.Outcome, scratch)).ToList();
+            Provenance.Stamp(run.Path, Provenance.Current(device.ToString()));
             files.Insert(0, "config.conf");
             files.Add("log.jsonl");
             run.MarkComplete();
