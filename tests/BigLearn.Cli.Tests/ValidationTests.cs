@@ -104,7 +104,8 @@ public sealed class ValidationTests : IDisposable
 
     public static TheoryData<string, string> MalformedFiles => new()
     {
-        { "budget = ${nope}\n", "not valid HOCON (Unresolved substitution: nope)" },
+        { "budget = ${nope}\n", ":1: budget = ${nope} is not allowed (substitutions ${...} and ${?...} are not supported" },
+        { "include \"../x.conf\"\n", ":1: include \"../x.conf\" is not allowed (the file must be in " },
         { "kind = population\nbudget = 10\n", "groups = (absent) is not allowed (at least one group is required" },
         { "groups { a { count = 2 } }\n", "groups.a.masks is missing" },
         { "groups { \"b c\" { masks = joint } }\n", "group name b c is not allowed" },
@@ -129,25 +130,27 @@ public sealed class ValidationTests : IDisposable
         Assert.False(Directory.Exists(outDir));
     }
 
+    private static string FirstLine(string text) => text.Split('\n')[0].TrimEnd('\r');
+
     [Fact]
     public void Validate_prints_one_summary_line_for_a_population_and_a_landscape_config()
     {
         var population = Cli("validate", SmokeConfig(), "--set", "budget=100");
         Assert.Equal(0, population.Code);
-        var line = SingleLine(population.Out);
+        var line = FirstLine(population.Out);
         Assert.Contains("valid; population gmm25-smoke: seed 888, 100 tasks, lockstep, 4 agents in 2 group(s)", line);
         Assert.Contains("checkpoint every 10 (keep 3)", line); // the default: a tenth of the budget
 
         var landscapeConfig = Path.Combine(Path.GetDirectoryName(SmokeConfig())!, "gmm2-landscape.conf");
         var landscape = Cli("validate", landscapeConfig, "--set", "grid.points=7");
         Assert.Equal(0, landscape.Code);
-        Assert.Contains("valid; landscape gmm2-landscape: 7×7 grid", SingleLine(landscape.Out));
+        Assert.Contains("valid; landscape gmm2-landscape: 7×7 grid", FirstLine(landscape.Out));
         Assert.Equal("", landscape.Err);
 
         var ganConfig = Path.Combine(Path.GetDirectoryName(SmokeConfig())!, "gan-fashion-biglearn.conf");
         var gan = Cli("validate", ganConfig, "--set", "budget=100");
         Assert.Equal(0, gan.Code);
-        Assert.Contains("valid; gan gan-fashion-biglearn on fashion-mnist: 100 tasks, 8 agents in 5 group(s) (joint, pixels, halves, patches, boxes)", SingleLine(gan.Out));
+        Assert.Contains("valid; gan gan-fashion-biglearn on fashion-mnist: 100 tasks, 8 agents in 5 group(s) (joint, pixels, halves, patches, boxes)", FirstLine(gan.Out));
 
         var badGan = Cli("validate", ganConfig, "--set", "groups.halves.masks=\"half(middle)\"");
         Assert.Equal(2, badGan.Code);
@@ -179,5 +182,38 @@ public sealed class ValidationTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains(expected, SingleLine(error));
         Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(notARun).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Validate_prints_the_resolved_configuration_after_the_summary_line_with_the_includes_applied()
+    {
+        var joint = Path.Combine(Path.GetDirectoryName(SmokeConfig())!, "gmm25-joint.conf");
+
+        var (code, output, error) = Cli("validate", joint, "--set", "budget=200");
+
+        Assert.Equal((0, ""), (code, error));
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith($"{joint}: valid; population gmm25-joint: seed 888, 200 tasks, lockstep, 1 agents in 1 group(s): joint (1 × joint, share 1, [0, 1))", lines[0]);
+        Assert.Equal("# Resolved configuration: gmm25-joint.conf", lines[1]);
+        Assert.Equal("#   --set budget=200", lines[2]);
+        Assert.Contains("model.learning-rate : 0.1", lines);   // from the included gmm25-biglearn.conf
+        Assert.Contains("target.variance : 0.05", lines);
+        Assert.Contains("budget : 200", lines);
+        Assert.Contains("groups.joint.share : 1", lines);      // the variant's own group ...
+        Assert.DoesNotContain(lines, l => l.StartsWith("groups.marginal", StringComparison.Ordinal)); // ... instead of the base's
+    }
+
+    [Fact]
+    public void Every_shipped_config_validates()
+    {
+        var configs = Directory.GetFiles(Path.GetDirectoryName(SmokeConfig())!, "*.conf");
+        Assert.True(configs.Length >= 13);
+        Assert.All(configs, config =>
+        {
+            var (code, output, error) = Cli("validate", config);
+            Assert.True(code == 0, $"{config}: {error}");
+            Assert.StartsWith($"{config}: valid; ", FirstLine(output));
+            Assert.Contains($" {Path.GetFileNameWithoutExtension(config)}", FirstLine(output)); // named after its file
+        });
     }
 }

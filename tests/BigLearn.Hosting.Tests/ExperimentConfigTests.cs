@@ -181,4 +181,35 @@ public sealed class ExperimentConfigTests : IDisposable
         var noGroups = Assert.Throws<ConfigException>(() => ExperimentConfig.Load(Write("budget = 10")));
         Assert.Contains("at least one group is required", noGroups.Message);
     }
+
+    public static TheoryData<string, string[]> Gmm25Variants => new()
+    {
+        { "gmm25-joint.conf", [] },
+        { "gmm25-noisy-joint.conf", [] },
+        { "gmm25-coarse-to-fine.conf", [] },
+        { "gmm25-conditional.conf", ["model.conditional-objective"] },
+        { "gmm25-interleaved.conf", ["budget", "evaluation.every"] },
+        { "gmm25-interleaved-conditional.conf", ["budget", "evaluation.every"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Gmm25Variants))]
+    public void Each_gmm25_variant_is_the_papers_config_outside_its_groups_except_for_the_keys_it_overrides(string file, string[] overridden)
+    {
+        var paper = ConfigSource.Load(TestFiles.Config("gmm25-biglearn.conf"));
+        var variant = ConfigSource.Load(TestFiles.Config(file));
+
+        // Every key outside the groups has the paper's value, but for the ones the variant states (set or removed).
+        static string[] Shared(ConfigSource s, string[] except) =>
+            s.Keys.Where(k => !k.StartsWith("groups.", StringComparison.Ordinal) && !except.Contains(k)).Select(k => $"{k} = {s.RawText(k)}").Order().ToArray();
+        Assert.Equal(Shared(paper, overridden), Shared(variant, overridden));
+        Assert.All(overridden, k => Assert.NotEqual(paper.RawText(k), variant.RawText(k)));
+        Assert.Contains("include \"gmm25-", File.ReadAllText(TestFiles.Config(file)));
+
+        // It is a valid experiment named after its own file, whose groups differ from the paper's.
+        var config = ExperimentConfig.From(variant);
+        Assert.Equal(Path.GetFileNameWithoutExtension(file), config.Experiment);
+        static string[] Groups(ConfigSource s) => s.Keys.Where(k => k.StartsWith("groups.", StringComparison.Ordinal)).Select(k => $"{k} = {s.RawText(k)}").ToArray();
+        Assert.NotEqual(Groups(paper), Groups(variant));
+    }
 }

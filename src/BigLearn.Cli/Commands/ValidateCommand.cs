@@ -19,7 +19,8 @@ internal static class ValidateCommand
         };
         var command = new Command("validate",
             "Check a configuration (every key's type and range, unknown keys, and the keys against each other) without running " +
-            "anything; prints a one-line summary of the experiment, or one line naming the file, key, value and what is allowed (exit code 2)")
+            "anything; prints a one-line summary of the experiment followed by the resolved configuration (includes and overrides " +
+            "applied, one key a line), or one line naming the file, key, value and what is allowed (exit code 2)")
         {
             config, sets,
         };
@@ -44,6 +45,8 @@ internal static class ValidateCommand
             summary = ModelKinds.Parse(source).Summary();
         }
         console.Output.WriteLine($"{path}: valid; {summary}");
+        // Then the configuration as the run would see it: the file with its includes and the overrides, one key a line.
+        console.Output.Write(source.ResolvedText);
         return 0;
     }
 }

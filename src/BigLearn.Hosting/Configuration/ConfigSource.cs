@@ -15,12 +15,14 @@ public sealed partial class ConfigSource
 {
     private readonly Config _config;
     private readonly HashSet<string> _overridden;
+    private readonly Dictionary<string, string> _files;
 
-    private ConfigSource(string origin, Config config, HashSet<string> overridden, IReadOnlyList<string> sets)
+    private ConfigSource(string origin, Config config, HashSet<string> overridden, IReadOnlyList<string> sets, Dictionary<string, string> files)
     {
         Origin = origin;
         _config = config;
         _overridden = overridden;
+        _files = files;
         Keys = LeafKeys(config.Root, prefix: null).ToArray();
         ResolvedText = Render(origin, config, sets);
     }
@@ -28,34 +30,44 @@ public sealed partial class ConfigSource
     /// <summary>The file the configuration came from, as the user named it.</summary>
     public string Origin { get; }
 
-    /// <summary>Every leaf key present after the overrides, dotted (<c>grid.points</c>).</summary>
+    /// <summary>Every leaf key present after the includes and the overrides, dotted (<c>grid.points</c>); a key set to <c>null</c> is absent.</summary>
     public IReadOnlyList<string> Keys { get; }
 
-    /// <summary>The resolved configuration as HOCON text (file merged with overrides), for a run's <c>config.conf</c>.</summary>
+    /// <summary>The resolved configuration as HOCON text (the file with its includes, merged with overrides), for a run's <c>config.conf</c>.</summary>
     public string ResolvedText { get; }
 
-    /// <summary>Reads and parses <paramref name="path"/>, then applies the <c>--set key=value</c> overrides in order.</summary>
-    /// <exception cref="ConfigException">The file is missing, unreadable or not HOCON, or an override is malformed.</exception>
+    /// <summary>
+    /// Reads and parses <paramref name="path"/> with the files it includes (<c>include "other.conf"</c>, see
+    /// <see cref="ConfigIncludes"/>), then applies the <c>--set key=value</c> overrides in order.
+    /// </summary>
+    /// <exception cref="ConfigException">
+    /// The file is missing, unreadable or not HOCON, an include or a substitution is refused, or an override is malformed.
+    /// </exception>
     public static ConfigSource Load(string path, IEnumerable<string>? sets = null)
     {
         if (!File.Exists(path)) throw new ConfigException($"{path}: no such config file");
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException($"{path}: the config file cannot be read ({e.Message})", e);
-        }
-        return Parse(text, path, sets);
+        return FromPieces(ConfigIncludes.Load(path), path, sets);
     }
 
-    /// <summary>Parses HOCON <paramref name="text"/> that came from <paramref name="origin"/>, then applies the overrides.</summary>
-    /// <exception cref="ConfigException">The text is not HOCON, or an override is malformed.</exception>
-    public static ConfigSource Parse(string text, string origin, IEnumerable<string>? sets = null)
+    /// <summary>
+    /// Parses HOCON <paramref name="text"/> that came from <paramref name="origin"/> (its includes are resolved beside
+    /// <paramref name="origin"/>), then applies the overrides.
+    /// </summary>
+    /// <exception cref="ConfigException">The text is not HOCON, an include or a substitution is refused, or an override is malformed.</exception>
+    public static ConfigSource Parse(string text, string origin, IEnumerable<string>? sets = null) =>
+        FromPieces(ConfigIncludes.Expand(text, origin), origin, sets);
+
+    private static ConfigSource FromPieces(IReadOnlyList<ConfigIncludes.Piece> pieces, string origin, IEnumerable<string>? sets)
     {
-        var config = ParseHocon(text, () => $"{origin}: not valid HOCON");
+        // Each file's text alone first, so that a syntax error names its own file; then which file set each key last.
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var piece in pieces)
+        {
+            var alone = ParseHocon(piece.Text, () => $"{piece.File}: not valid HOCON");
+            foreach (var key in LeafKeys(alone.Root, prefix: null, withNulls: true)) files[key] = piece.File;
+        }
+        var config = pieces.Count == 1 ? ParseHocon(pieces[0].Text, () => $"{origin}: not valid HOCON")
+            : ParseHocon(ConfigIncludes.Join(pieces), () => $"{origin}: not valid HOCON with its includes");
         var overridden = new HashSet<string>(StringComparer.Ordinal);
         var setList = (sets ?? []).ToArray();
         foreach (var set in setList)
@@ -64,7 +76,7 @@ public sealed partial class ConfigSource
             config = overrideConfig.WithFallback(config);
             overridden.Add(key);
         }
-        return new ConfigSource(origin, config, overridden, setList);
+        return new ConfigSource(origin, config, overridden, setList, files);
     }
 
     /// <summary>Whether <paramref name="key"/> has a value.</summary>
@@ -149,8 +161,11 @@ public sealed partial class ConfigSource
     public ConfigException NotAllowed(string key, string allowed) =>
         new($"{Where(key)}: {key} = {RawText(key)} is not allowed ({allowed})");
 
-    /// <summary>Where a key's value came from: the file, marked "(--set)" when an override supplied it.</summary>
-    public string Where(string key) => _overridden.Contains(key) ? $"{Origin} (--set)" : Origin;
+    /// <summary>
+    /// Where a key's value came from: the file (the included one that set it last, for a key from an include), marked
+    /// "(--set)" when an override supplied it.
+    /// </summary>
+    public string Where(string key) => _overridden.Contains(key) ? $"{Origin} (--set)" : _files.GetValueOrDefault(key, Origin);
 
     /// <summary>The value of <paramref name="key"/> as the user wrote it (lists in brackets), for messages.</summary>
     public string RawText(string key)
@@ -224,17 +239,21 @@ public sealed partial class ConfigSource
     [GeneratedRegex("""^([^\[\]{}=:#"\r\n,]+|"[^"\r\n]*"|\[\s*([^\[\]{}=:#"\r\n,]+(\s*,\s*[^\[\]{}=:#"\r\n,]+)*)?\s*\])$""")]
     private static partial Regex SetValue();
 
-    private static IEnumerable<string> LeafKeys(HoconValue value, string? prefix)
+    // A key set to null (key = null, which removes a key an included file set) is not a leaf unless withNulls.
+    private static IEnumerable<string> LeafKeys(HoconValue value, string? prefix, bool withNulls = false)
     {
         if (!value.IsObject())
         {
-            if (prefix is not null) yield return prefix;
+            if (prefix is not null && (withNulls || !IsNull(value))) yield return prefix;
             yield break;
         }
         foreach (var (name, child) in value.GetObject().Items)
-        foreach (var key in LeafKeys(child, prefix is null ? name : $"{prefix}.{name}"))
+        foreach (var key in LeafKeys(child, prefix is null ? name : $"{prefix}.{name}", withNulls))
             yield return key;
     }
+
+    // Akka reads null (and "null") as a string value whose text is null; "[]" and "key =" have no elements at all.
+    private static bool IsNull(HoconValue value) => !value.IsArray() && value.Values.Count > 0 && value.IsString() && value.GetString() is null;
 
     private static string Render(string origin, Config config, IReadOnlyList<string> sets)
     {

@@ -60,10 +60,10 @@ public static partial class ExperimentRun
             throw new RunFolderException($"{folder}: kind = {experiment.ModelKind.Name} runs keep no checkpoints; start it again with biglearn run");
         var device = ConfigureTorch(settings);
         var session = experiment.Open(device, stage);
-        return Continue(experiment, session, loaded.ConfigText, run, loaded, progress, stage, consoleLog, cancellationToken);
+        return Continue(experiment, session, device, loaded.ConfigText, run, loaded, progress, stage, consoleLog, cancellationToken);
     }
 
-    private static ExperimentRunOutput Continue(IExperiment experiment, IExperimentSession session, string configText, RunFolder run,
+    private static ExperimentRunOutput Continue(IExperiment experiment, IExperimentSession session, TorchSharp.torch.Device device, string configText, RunFolder run,
         LoadedCheckpoint? restore, IProgress<RunProgress>? progress, Action<string>? stage, TextWriter? consoleLog, CancellationToken cancellationToken)
     {
         var settings = experiment.Run;
@@ -74,6 +74,7 @@ public static partial class ExperimentRun
         stage?.Invoke("writing the run folder");
         var files = run.Publish(scratch => result.Outcome.Write(scratch)).ToList();
         files.Insert(0, "config.conf");
+        Provenance.Stamp(run.Path, Provenance.Current(device.ToString()));
         files.Add("log.jsonl");
         // A kind without checkpoints cannot be resumed: its folder is final even when the run was interrupted.
         if (!result.Interrupted || !experiment.Checkpoints) run.MarkComplete();

@@ -61,7 +61,7 @@ public static partial class ExperimentRun
         try
         {
             run.PublishText("config.conf", settings.Source.ResolvedText);
-            return Continue(experiment, session, settings.Source.ResolvedText, run, null, progress, stage, consoleLog, cancellationToken);
+            return Continue(experiment, session, device, settings.Source.ResolvedText, run, null, progress, stage, consoleLog, cancellationToken);
         }
         catch
         {
@@ -85,6 +85,7 @@ public static partial class ExperimentRun
         File.WriteAllText(Path.Combine(folder, "config.conf"), settings.Source.ResolvedText);
         var files = new List<string> { "config.conf" };
         files.AddRange(outcome.Write(folder));
+        Provenance.Stamp(folder, Provenance.Current(device.ToString()));
         files.Add("log.jsonl");
         return new ExperimentRunOutput(folder, files, outcome);
     }
