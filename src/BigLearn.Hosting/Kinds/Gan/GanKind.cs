@@ -57,10 +57,7 @@ internal sealed class GanSession(GanExperimentConfig config, ImageDataset data, 
         var curve = new List<GanPoint> { Point(record.Initial with { Seconds = 0 }) };
         curve.AddRange(record.Evaluations.Select(Point));
         var (spec, result) = (config.Population, record.Result);
-        var groups = spec.Groups.Select((g, i) => new GroupRow(g.Name, g.Count, config.Masks[i], g.InnerSteps, g.Share, g.Start, g.Stop,
-            result.Groups[i].Tasks, result.Groups[i].Steps, result.Groups[i].Rejections)).ToArray();
-        var agents = result.Agents.Select(a => new AgentRow(a.AgentId, spec.Groups[a.Group].Name, a.Tasks, a.Steps, a.Rejections,
-            a.Restarts, a.FirstOwnLoss, a.LastOwnLoss)).ToArray();
+        var (groups, agents) = (OutcomeRows.Groups(config.Run, result), OutcomeRows.Agents(config.Run, result));
         return new GanOutcome(config.Experiment, config.Data.Set, spec.Seed, spec.BudgetTasks, spec.Mode.ToString().ToLowerInvariant(),
             result.TotalTasks, result.Steps, record.RejectedSteps, result.Rejections, result.Restarts - result.ModelRestarts, result.ModelRestarts,
             groups, agents, curve, final.Figures, final.Grids, Settings(), record.TrainingSeconds, record.WallSeconds - record.TrainingSeconds)

@@ -51,10 +51,7 @@ internal sealed class GmmSession(ExperimentConfig config, torch.Device device) :
         points.AddRange(record.Evaluations.Select(Point));
         if (record.Final is { } final) points.Add(Point(final));
         var (spec, result) = (config.Population, record.Result);
-        var groups = spec.Groups.Select((g, i) => new GroupRow(g.Name, g.Count, config.Masks[i], g.InnerSteps, g.Share, g.Start, g.Stop,
-            result.Groups[i].Tasks, result.Groups[i].Steps, result.Groups[i].Rejections)).ToArray();
-        var agents = result.Agents.Select(a => new AgentRow(a.AgentId, spec.Groups[a.Group].Name, a.Tasks, a.Steps, a.Rejections,
-            a.Restarts, a.FirstOwnLoss, a.LastOwnLoss)).ToArray();
+        var (groups, agents) = (OutcomeRows.Groups(config.Run, result), OutcomeRows.Agents(config.Run, result));
         var geometry = new MixtureGeometry(config.Target.Dim, config.Model.Components, GmmRunFactory.TargetMeans(config.Target), config.Target.Variance);
         return new ExperimentOutcome(config.Experiment, spec.Seed, spec.BudgetTasks, spec.Mode.ToString().ToLowerInvariant(),
             result.TotalTasks, result.Steps, result.Rejections, record.RejectedSteps, result.Restarts - result.ModelRestarts, result.ModelRestarts,
