@@ -90,6 +90,12 @@ public static class Cli
         {
             return Fail(console, UsageError, e.Message);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The environment, not the program: a folder under a file, no permission, a full disk. Nothing half-written stays
+            // (run folders publish file by file, sweeps and landscapes are staged).
+            return Fail(console, UsageError, e.Message);
+        }
         catch (OperationCanceledException)
         {
             return Fail(console, Cancelled, "cancelled; nothing was written");

@@ -98,7 +98,7 @@ public sealed class InspectCommandTests(InspectRunFixture fixture) : IClassFixtu
     [InlineData("", new[] { "--agent", "99" }, "--agent 99: no such agent")]
     [InlineData("", new[] { "--agent", "x" }, "--agent x: no such agent")]
     [InlineData("", new[] { "--group", "nope" }, "--group nope: no such group")]
-    [InlineData("plots", new string[0], "no contributions.json there")]
+    [InlineData("plots", new string[0], "not a run folder (no config.conf")]
     public void Bad_input_exits_with_2_and_one_line(string sub, string[] options, string expected)
     {
         var (code, output, error) = Inspect([Path.Combine(fixture.Run, sub), .. options]);

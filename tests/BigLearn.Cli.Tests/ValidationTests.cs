@@ -166,7 +166,7 @@ public sealed class ValidationTests : IDisposable
         { ["validate"], "Required argument missing for command: 'validate'" },
         { ["resum", "x"], "Unrecognized command or argument 'resum'" },
         { ["resume", "/no/such/run"], "/no/such/run: no such run folder" },
-        { ["resume", "NOT_A_RUN"], "not a run folder (expected config.conf and checkpoints/" },
+        { ["resume", "NOT_A_RUN"], "not a run folder (no config.conf" },
     };
 
     [Theory]

@@ -62,7 +62,7 @@ public sealed class ModelKindContractTests : IDisposable
     public void The_registry_knows_each_shipped_kind_once_and_every_shipped_config_parses_as_its_kind()
     {
         Assert.Equal(ModelKinds.All.Count, ModelKinds.All.Select(k => k.Name).Distinct().Count());
-        var configs = Path.Combine(RepoRoot(), "configs");
+        var configs = Path.Combine(TestFiles.RepoRoot(), "configs");
         foreach (var file in Directory.GetFiles(configs, "*.conf"))
         {
             var source = ConfigSource.Load(file);
@@ -78,13 +78,6 @@ public sealed class ModelKindContractTests : IDisposable
     {
         var e = Assert.Throws<ConfigException>(() => ModelKinds.Parse(ConfigSource.Parse("kind = lattice", "x.conf")));
         Assert.Equal("x.conf: kind = lattice is not allowed (one of: population, gan)", e.Message);
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "BigLearn.Actors.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 
     private sealed class Sync(List<RunProgress> seen) : IProgress<RunProgress>

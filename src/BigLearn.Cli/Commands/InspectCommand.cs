@@ -75,17 +75,44 @@ internal static class InspectCommand
     {
         if (!Directory.Exists(folder)) throw new CliUsageException($"RUN_DIR {folder}: no such folder (give a folder written by biglearn run)");
         var path = Path.Combine(folder, ContributionOutputs.JsonFile);
-        if (!File.Exists(path))
-            throw new CliUsageException($"RUN_DIR {folder}: no {ContributionOutputs.JsonFile} there (not a run folder, or the run had ledger.every = 0)");
+        if (!File.Exists(path)) throw new CliUsageException(WhyNoLedger(folder));
+        JsonObject ledger;
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                   ?? throw new CliUsageException($"{path}: not a JSON object");
+            ledger = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                     ?? throw new CliUsageException($"{path}: not a JSON object (not a {ContributionOutputs.JsonFile} written by biglearn run)");
         }
         catch (JsonException e)
         {
-            throw new CliUsageException($"{path}: not valid JSON ({e.Message})");
+            throw new CliUsageException($"{path}: not valid JSON ({e.Message.Split('\n')[0]})");
         }
+        RequireShape(ledger, path);
+        return ledger;
+    }
+
+    // What each view reads, checked once: valid JSON of another shape is refused in one line, never half-printed.
+    private static void RequireShape(JsonObject ledger, string path)
+    {
+        string? problem = null;
+        if (ledger["agents"] is not JsonArray agents || agents.Any(a => a is not JsonObject o || !IsInt(o["id"]) || o["group"] is not JsonValue))
+            problem = "\"agents\" must be an array of objects with an integer \"id\" and a \"group\"";
+        else if (ledger["groups"] is not JsonArray groups || groups.Any(g => g is not JsonObject o || o["name"] is not JsonValue))
+            problem = "\"groups\" must be an array of objects with a \"name\"";
+        if (problem is not null)
+            throw new CliUsageException($"{path}: not a {ContributionOutputs.JsonFile} written by biglearn run ({problem})");
+    }
+
+    private static bool IsInt(JsonNode? node) => node is JsonValue v && v.TryGetValue(out int _);
+
+    // A folder without contributions.json: say which of the honest reasons it is.
+    private static string WhyNoLedger(string folder)
+    {
+        if (!File.Exists(Path.Combine(folder, "config.conf")))
+            return $"RUN_DIR {folder}: not a run folder (no config.conf; give a folder written by biglearn run)";
+        if (File.Exists(Path.Combine(folder, Hosting.Running.RunFolder.IncompleteMarker)))
+            return $"RUN_DIR {folder}: the run has not finished (it is still running, or was stopped: resume it with biglearn resume {folder}), " +
+                   $"so it has no {ContributionOutputs.JsonFile} yet";
+        return $"RUN_DIR {folder}: the run kept no contribution ledger (ledger.every = 0, or a kind without a ledger), so there is nothing to inspect";
     }
 
     private static string Header(JsonObject ledger)

@@ -48,7 +48,9 @@ internal static partial class RunCommand
         var seeds = seedList is null ? null : ParseSeeds(seedList);
         if (seeds is not null && !experiment.Sweeps)
             throw new CliUsageException($"--seeds {seedList}: not allowed for kind = {experiment.ModelKind.Name} (run one seed at a time with --set seed=N)");
-        var folder = outDir ?? Path.Combine("runs", settings.Experiment, DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
+        if (outDir is not null && string.IsNullOrWhiteSpace(outDir))
+            throw new CliUsageException($"--out \"{outDir}\": not allowed (a folder name)");
+        var folder = outDir ?? DefaultFolder(settings.Experiment);
         if (File.Exists(folder) || (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()))
             throw new CliUsageException($"--out {folder}: the folder already exists and is not empty (choose a new one)");
 
@@ -75,6 +77,11 @@ internal static partial class RunCommand
         PrintTable(console, SweepRow.Table(sweep.Rows), sweep.Runs.Sum(r => r.Outcome.TotalSeconds));
         return 0;
     }
+
+    // runs/<experiment>/<UTC time>-<6 random hex digits>: runs of one experiment started in the same second (a script
+    // starting several, containers sharing a volume) get different folders; the folder's lock refuses the rare clash.
+    internal static string DefaultFolder(string experiment) => Path.Combine("runs", experiment,
+        DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3)));
 
     private static long[] ParseSeeds(string text)
     {

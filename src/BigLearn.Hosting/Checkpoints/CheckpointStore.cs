@@ -56,6 +56,9 @@ public static class CheckpointStore
     {
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         WriteIndented = false,
+        // A null where the record says none, or a missing constructor field, is a damaged file, not a crash later.
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
     };
 
     /// <summary>Writes a bundle for <paramref name="state"/> into <paramref name="runFolder"/>/checkpoints and keeps the newest <paramref name="keep"/>.</summary>
@@ -136,7 +139,7 @@ public static class CheckpointStore
         CheckpointManifest manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<CheckpointManifest>(File.ReadAllBytes(manifestPath))
+            manifest = JsonSerializer.Deserialize<CheckpointManifest>(File.ReadAllBytes(manifestPath), Json)
                 ?? throw new InvalidDataException($"{ManifestFileName} is empty");
         }
         catch (JsonException e)
@@ -145,9 +148,13 @@ public static class CheckpointStore
         }
         if (manifest.Format != RunCheckpoint.CurrentFormat)
             throw new InvalidDataException($"format {manifest.Format}; this build reads format {RunCheckpoint.CurrentFormat}");
+        // Valid JSON of the wrong shape is damage like any other: a null entry, or a name that is not a plain file name of the
+        // bundle (which would make the check read outside it).
+        if (manifest.Files.Any(f => f is null || f.Name != Path.GetFileName(f.Name) || f.Name is "" or "." or ".."))
+            throw new InvalidDataException($"{ManifestFileName} lists a null entry or a file outside the bundle");
         foreach (var required in new[] { StateFile, ConfigFile })
-            if (manifest.Files is null || manifest.Files.All(f => f.Name != required)) throw new InvalidDataException($"the manifest does not list {required}");
-        foreach (var file in manifest.Files!)
+            if (manifest.Files.All(f => f.Name != required)) throw new InvalidDataException($"the manifest does not list {required}");
+        foreach (var file in manifest.Files)
         {
             var path = Path.Combine(bundle, file.Name);
             if (!File.Exists(path)) throw new InvalidDataException($"{file.Name} is missing");
@@ -165,6 +172,7 @@ public static class CheckpointStore
         {
             throw new InvalidDataException($"{StateFile} does not parse: {e.Message.Split('\n')[0]}", e);
         }
+        if (NullInside(state, StateFile) is { } where) throw new InvalidDataException($"{where} is null");
         if (state.TasksDone != manifest.Tasks) throw new InvalidDataException($"{StateFile} is at {state.TasksDone} tasks, the manifest says {manifest.Tasks}");
         return new LoadedCheckpoint(bundle, manifest, state, File.ReadAllText(Path.Combine(bundle, ConfigFile)));
     }
@@ -192,4 +200,44 @@ public static class CheckpointStore
         foreach (var old in List(Path.GetDirectoryName(root)!).Skip(keep)) Directory.Delete(old, recursive: true);
         foreach (var stale in Directory.GetDirectories(root, ".tmp-*")) Directory.Delete(stale, recursive: true);
     }
+
+    // The first null element of a collection anywhere in the state (the serializer checks properties against their
+    // nullability, not the elements of arrays and lists), as a path for the message; null when there is none.
+    private static string? NullInside(object? value, string path, int depth = 0)
+    {
+        if (value is null || depth > 32 || value is string || value is JsonElement || value.GetType().IsPrimitive || value.GetType().IsEnum) return null;
+        if (value is System.Collections.IDictionary dictionary)
+        {
+            foreach (System.Collections.DictionaryEntry entry in dictionary)
+            {
+                if (entry.Value is null)
+                {
+                    if (!IsNullableValue(dictionary)) return $"{path}[{entry.Key}]";
+                }
+                else if (NullInside(entry.Value, $"{path}[{entry.Key}]", depth + 1) is { } inner) return inner;
+            }
+            return null;
+        }
+        if (value is System.Collections.IEnumerable items)
+        {
+            int i = 0;
+            foreach (var item in items)
+            {
+                if (item is null) return $"{path}[{i}]";
+                if (NullInside(item, $"{path}[{i}]", depth + 1) is { } inner) return inner;
+                i++;
+            }
+            return null;
+        }
+        foreach (var property in value.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length > 0 || property.PropertyType.IsPrimitive) continue;
+            if (NullInside(property.GetValue(value), $"{path}.{property.Name}", depth + 1) is { } inner) return inner;
+        }
+        return null;
+    }
+
+    // A dictionary whose values may be null by type (double?): a null value there is data, not damage.
+    private static bool IsNullableValue(System.Collections.IDictionary dictionary) =>
+        dictionary.GetType().GetGenericArguments() is [_, var valueType] && Nullable.GetUnderlyingType(valueType) is not null;
 }

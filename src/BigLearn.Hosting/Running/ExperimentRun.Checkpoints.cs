@@ -47,20 +47,45 @@ public static partial class ExperimentRun
         Action<string>? warn = null, CancellationToken cancellationToken = default, Action<string>? stage = null)
     {
         if (File.Exists(folder) || !Directory.Exists(folder)) throw new RunFolderException($"{folder}: no such run folder");
-        var run = RunFolder.Open(folder);
-        if (!File.Exists(Path.Combine(run.Path, "config.conf")) || !Directory.Exists(Path.Combine(run.Path, CheckpointStore.FolderName)))
-            throw new RunFolderException($"{folder}: not a run folder (expected config.conf and {CheckpointStore.FolderName}/ written by biglearn run)");
-        if (!run.Incomplete) throw new RunFolderException($"{folder}: the run is already complete (no {RunFolder.IncompleteMarker} marker); nothing to resume");
+        var configFile = Path.Combine(folder, "config.conf");
+        if (!File.Exists(configFile))
+            throw new RunFolderException($"{folder}: not a run folder (no config.conf; biglearn run writes one into every run folder)");
+        using var run = RunFolder.Open(folder); // held until the resumed run has written its outputs
+        if (!run.Incomplete)
+            throw new RunFolderException(File.Exists(Path.Combine(folder, "summary.json"))
+                ? $"{folder}: the run is already complete (no {RunFolder.IncompleteMarker} marker); nothing to resume"
+                : $"{folder}: not a run folder (neither an {RunFolder.IncompleteMarker} marker nor a summary.json; give a folder written by biglearn run)");
+        if (CheckpointStore.List(run.Path).Count == 0) throw new RunFolderException(NoCheckpoint(folder, configFile));
         var loaded = CheckpointStore.LoadNewest(run.Path, warn ?? (_ => { }));
         var experiment = ModelKinds.Parse(ConfigSource.Parse(loaded.ConfigText, loaded.Manifest.ConfigOrigin));
         var settings = experiment.Run;
         if (settings.Population.BudgetTasks != loaded.State.Budget || settings.Population.Seed != loaded.State.Seed)
             throw new RunFolderException($"{loaded.Path}: the saved configuration does not match the saved state (budget or seed differ)");
-        if (!experiment.Checkpoints)
-            throw new RunFolderException($"{folder}: kind = {experiment.ModelKind.Name} runs keep no checkpoints; start it again with biglearn run");
         var device = ConfigureTorch(settings);
         var session = experiment.Open(device, stage);
         return Continue(experiment, session, device, loaded.ConfigText, run, loaded, progress, stage, consoleLog, cancellationToken);
+    }
+
+    // Why an incomplete run folder has no checkpoint, from its own config: a kind that keeps none, checkpoints only at the
+    // end, or a run stopped before its first one. Each says how to start it again.
+    private static string NoCheckpoint(string folder, string configFile)
+    {
+        string again = $"start it again with: biglearn run {configFile} --out NEW_FOLDER";
+        IExperiment experiment;
+        try
+        {
+            experiment = ModelKinds.Parse(ConfigSource.Parse(File.ReadAllText(configFile), configFile));
+        }
+        catch (ConfigException)
+        {
+            return $"{folder}: no checkpoint in {CheckpointStore.FolderName}/ (nothing to resume); {again}";
+        }
+        if (!experiment.Checkpoints)
+            return $"{folder}: kind = {experiment.ModelKind.Name} runs keep no checkpoints, so this run cannot be resumed; {again}";
+        var every = experiment.Run.Checkpoint.Every;
+        return every == 0
+            ? $"{folder}: no checkpoint (checkpoint.every = 0 saves one only at the end or on Ctrl+C/SIGTERM, and this run was killed); {again}"
+            : $"{folder}: no checkpoint yet (the run stopped before its first, due after {every} tasks); {again}";
     }
 
     private static ExperimentRunOutput Continue(IExperiment experiment, IExperimentSession session, TorchSharp.torch.Device device, string configText, RunFolder run,

@@ -57,7 +57,7 @@ public static partial class ExperimentRun
         var settings = experiment.Run;
         var device = ConfigureTorch(settings); // a configuration mistake is found before the folder exists
         var session = experiment.Open(device, stage);
-        var run = RunFolder.Create(folder);
+        using var run = RunFolder.Create(folder, experiment.Checkpoints);
         try
         {
             run.PublishText("config.conf", settings.Source.ResolvedText);

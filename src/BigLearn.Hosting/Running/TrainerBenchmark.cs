@@ -43,30 +43,21 @@ public static class TrainerBenchmark
     {
         var config = Config(tasks, innerSteps);
         var device = ExperimentRun.ConfigureTorch(config.Run);
-        var group = config.Population.Groups[0];
 
-        // The agent's draws, as TaskAgent makes them: stream (seed, agent 0), a task then a batch seed.
-        var rng = Rng.ForStream(config.Population.Seed, 0);
-        var schedule = new List<ScheduledTask>();
-        for (int i = 0; i < tasks; i++)
-        {
-            var task = group.Masks.Sample(rng);
-            schedule.Add(new ScheduledTask(task, group.InnerSteps, rng.NextSeed()));
-        }
+        IEnumerable<ScheduledTask> Schedule() => TaskSequence(config, tasks);
 
         // Warm-up on a throwaway trainer, so that neither path pays the JIT of the trainer's code (whichever ran first did).
         using (var warmUp = GmmRunFactory.CreateTrainer(config, device))
-            Trainer.RunSequence(warmUp, schedule.Take(WarmUpTasks));
+            Trainer.RunSequence(warmUp, Schedule().Take(WarmUpTasks));
 
         double[] plainTheta;
-        long plainSteps;
+        long plainSteps = 0;
         var watch = Stopwatch.StartNew();
         using (var trainer = GmmRunFactory.CreateTrainer(config, device))
         {
-            var outcomes = Trainer.RunSequence(trainer, schedule);
+            foreach (var entry in Schedule()) plainSteps += trainer.Run(entry.Task, entry.InnerSteps, entry.BatchSeed).AppliedSteps;
             watch.Stop();
             plainTheta = trainer.Model.GetParameterVector();
-            plainSteps = outcomes.Sum(o => (long)o.AppliedSteps);
         }
         double plainSeconds = watch.Elapsed.TotalSeconds;
 
@@ -92,5 +83,21 @@ public static class TrainerBenchmark
         double actorSeconds = watch.Elapsed.TotalSeconds;
         bool same = actorTheta is not null && actorTheta.AsSpan().SequenceEqual(plainTheta);
         return new TrainerBenchmarkResult(tasks, plainSteps, plainSteps / plainSeconds, completed.Steps / actorSeconds, same);
+    }
+
+    /// <summary>
+    /// The tasks one agent of <paramref name="config"/>'s first group draws, as <c>TaskAgent</c> makes them: stream (seed,
+    /// agent 0), a task then a batch seed. Drawn as they are consumed, never held as a list, so memory stays flat whatever
+    /// the count.
+    /// </summary>
+    internal static IEnumerable<ScheduledTask> TaskSequence(ExperimentConfig config, long tasks)
+    {
+        var group = config.Population.Groups[0];
+        var rng = Rng.ForStream(config.Population.Seed, 0);
+        for (long i = 0; i < tasks; i++)
+        {
+            var task = group.Masks.Sample(rng);
+            yield return new ScheduledTask(task, group.InnerSteps, rng.NextSeed());
+        }
     }
 }
