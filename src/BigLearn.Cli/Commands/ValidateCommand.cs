@@ -42,6 +42,8 @@ internal static class ValidateCommand
         }
         else
         {
+            if (source.Has("kind") && ModelKinds.All.All(k => k.Name != source.RawText("kind")))
+                throw source.NotAllowed("kind", $"one of: {ModelKinds.Names}, {LandscapeConfig.Kind}"); // validate also takes landscapes
             summary = ModelKinds.Parse(source).Summary();
         }
         console.Output.WriteLine($"{path}: valid; {summary}");
