@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.Serialization;
 using System.Text;
@@ -9,6 +10,7 @@ using Akka.Configuration;
 using BigLearn.Actors.Checkpoints;
 using BigLearn.Actors.Messages;
 using BigLearn.Actors.Model;
+using BigLearn.Actors.Population;
 using BigLearn.Core.Evaluation.Contributions;
 using BigLearn.Core.Training;
 using Xunit.Abstractions;
@@ -270,6 +272,54 @@ public sealed partial class WireProtocolTests(ITestOutputHelper output)
         Assert.InRange(Size(completed), Size(propose), 1024);
     }
 
+    [Fact]
+    public async Task A_node_refuses_junk_from_another_node_logs_it_and_keeps_running()
+    {
+        // Two actor systems over Akka.Remote on loopback. The node binds the project's serializer and runs a small population;
+        // the peer's serializer (same identifier) writes junk under real and unknown manifests for a Junk message, and the
+        // project's format for everything else.
+        const string remote = "akka.actor.provider = remote\nakka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }\n" +
+                              "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\n";
+        var timeout = TimeSpan.FromSeconds(60);
+        var node = ActorSystem.Create("node", ConfigurationFactory.ParseString(remote).WithFallback(BigLearnSerializer.Config).WithFallback(ModelActor.DispatcherConfig));
+        var peer = ActorSystem.Create("peer", ConfigurationFactory.ParseString(remote + JunkSerializer.Hocon));
+        try
+        {
+            var warnings = new ConcurrentQueue<string>();
+            node.EventStream.Subscribe(node.ActorOf(Props.Create(() => new WarningCollector(warnings))), typeof(Akka.Event.Warning));
+            var received = new ConcurrentQueue<object>();
+            node.ActorOf(Props.Create(() => new Echo(received)), "echo");
+            var spec = new PopulationSpec(5, budgetTasks: 200, [new GroupSpec("g", 4, new RandomMarginals(2, transformProbability: 0.5), innerSteps: 2)],
+                SchedulingMode.Lockstep, credits: 2);
+            var supervisor = node.ActorOf(Population.PopulationSupervisor.Props(spec, () => new ModelRuntime(new HashingRunner())));
+            var run = supervisor.Ask<Population.PopulationProtocol.RunCompleted>(Population.PopulationProtocol.StartRun.Instance, timeout);
+
+            var address = ((ExtendedActorSystem)node).Provider.DefaultAddress;
+            var echo = await peer.ActorSelection($"{address}/user/echo").ResolveOne(timeout);
+            string[] junkManifests = ["propose.v1", "propose.v7", "evaluate.v1", "task-result.v1"];
+            echo.Tell(new Junk("propose.v1", "{\"AgentId\":1,\"Gro"u8.ToArray()));             // truncated
+            echo.Tell(new Junk("propose.v7", "{}"u8.ToArray()));                                // unknown version
+            echo.Tell(new Junk("evaluate.v1", [0xFF]));                                          // a body on a singleton
+            echo.Tell(new Junk("task-result.v1", "{\"ProposalId\":1,\"Outcome\":null}"u8.ToArray())); // a null where none may be
+            var sent = new ProposalWithdrawn(5, "after the junk");
+            var reply = await echo.Ask<ProposalWithdrawn>(sent, timeout);
+
+            // The association survived (one connection, in order: the good message came after the junk), the echo got only
+            // the good message, the population ran to its budget, and each refusal was logged with its manifest.
+            Assert.Equal(sent, reply);
+            Assert.Equal([sent], received.ToArray());
+            Assert.Equal(200, (await run).TotalTasks);
+            await AwaitConditionAsync(() => Task.FromResult(junkManifests.All(m => warnings.Any(w => w.Contains($"[{m}]", StringComparison.Ordinal)))), timeout);
+            foreach (string warning in warnings) Output!.WriteLine(warning);
+            Assert.False(node.WhenTerminated.IsCompleted);
+        }
+        finally
+        {
+            await peer.Terminate();
+            await node.Terminate();
+        }
+    }
+
     private SerializationException Refused(string manifest, byte[] bytes)
     {
         var e = Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes, manifest));
@@ -288,5 +338,52 @@ public sealed partial class WireProtocolTests(ITestOutputHelper output)
         if (type.IsGenericType) return type.GetGenericArguments().Any(a => Reaches(a, target, seen));
         if (type.Namespace?.StartsWith("BigLearn", StringComparison.Ordinal) != true) return false;
         return type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Any(p => Reaches(p.PropertyType, target, seen));
+    }
+}
+
+/// <summary>A message the peer sends to put junk on the wire: its serializer writes <paramref name="Payload"/> under <paramref name="Manifest"/>.</summary>
+public sealed record Junk(string Manifest, byte[] Payload);
+
+/// <summary>
+/// A peer's serializer with <see cref="BigLearnSerializer"/>'s identifier: junk for <see cref="Junk"/>, the project's format for
+/// everything else (so the peer reads the node's replies).
+/// </summary>
+public sealed class JunkSerializer(ExtendedActorSystem system) : Akka.Serialization.SerializerWithStringManifest(system)
+{
+    public const string Hocon = """
+        akka.actor {
+          serializers { junk = "BigLearn.Actors.Tests.JunkSerializer, BigLearn.Actors.Tests" }
+          serialization-bindings {
+            "BigLearn.Actors.Tests.Junk, BigLearn.Actors.Tests" = junk
+            "BigLearn.Actors.Messages.IBigLearnMessage, BigLearn.Actors" = junk
+          }
+        }
+        """;
+
+    private readonly BigLearnSerializer _wire = new(system);
+
+    public override int Identifier => BigLearnSerializer.SerializerId;
+
+    public override string Manifest(object o) => o is Junk junk ? junk.Manifest : _wire.Manifest(o);
+
+    public override byte[] ToBinary(object obj) => obj is Junk junk ? junk.Payload : _wire.ToBinary(obj);
+
+    public override object FromBinary(byte[] bytes, string manifest) => _wire.FromBinary(bytes, manifest);
+}
+
+internal sealed class Echo(ConcurrentQueue<object> received) : UntypedActor
+{
+    protected override void OnReceive(object message)
+    {
+        received.Enqueue(message);
+        Sender.Tell(message);
+    }
+}
+
+internal sealed class WarningCollector(ConcurrentQueue<string> warnings) : UntypedActor
+{
+    protected override void OnReceive(object message)
+    {
+        if (message is Akka.Event.Warning warning) warnings.Enqueue(warning.Message?.ToString() ?? "");
     }
 }

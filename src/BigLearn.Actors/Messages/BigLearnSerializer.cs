@@ -18,9 +18,11 @@ namespace BigLearn.Actors.Messages;
 /// manifest, a payload over <see cref="MaxPayloadBytes"/>, malformed or truncated JSON, nesting deeper than <see cref="MaxDepth"/>,
 /// an unknown or missing member, a null where the record says non-null, or a non-empty payload for a singleton. The exception
 /// type matters: Akka.Remote's <c>EndpointReader</c> catches <see cref="SerializationException"/> (and
-/// <see cref="ArgumentException"/>) around dispatching an inbound message, logs a warning ("Transient association error
-/// (association remains live)") and drops that one message; any other exception would fail the association. So a bad message
-/// from another node is refused and logged and never takes the node down. <see cref="ToBinary"/> refuses a message without a
+/// <see cref="ArgumentException"/>) around dispatching an inbound message, logs a warning ("Deserialization failed for message
+/// with serializer id [4711] and manifest [propose.v1]. Transient association error (association remains live). ...", with our
+/// message) and drops that one message; any other exception would fail the association. So a bad message from another node is
+/// refused and logged and never takes the node down (<c>WireProtocolTests.A_node_refuses_junk_from_another_node_logs_it_and_keeps_running</c>
+/// shows it over Akka.Remote 1.5.74). <see cref="ToBinary"/> refuses a message without a
 /// manifest or over the size cap the same way, so a sender never emits what a receiver would refuse.
 /// </remarks>
 public sealed class BigLearnSerializer : SerializerWithStringManifest
