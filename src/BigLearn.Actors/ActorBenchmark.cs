@@ -36,7 +36,7 @@ public static class ActorBenchmark
         ArgumentOutOfRangeException.ThrowIfLessThan(agents, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(tasks, 1);
         var limit = timeout ?? TimeSpan.FromMinutes(5);
-        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING").WithFallback(ModelActor.DispatcherConfig);
+        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING").WithFallback(ModelActor.DispatcherConfig).WithFallback(Messages.BigLearnSerializer.Config);
         using var system = ActorSystem.Create("biglearn-bench", config);
         var spec = new PopulationSpec(seed: 1, budgetTasks: tasks,
             groups: [new GroupSpec("bench", agents, new FixedTaskDistribution(LearningTask.Joint(2)))],

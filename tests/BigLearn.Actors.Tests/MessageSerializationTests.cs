@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Configuration;
 using BigLearn.Actors.Checkpoints;
+using BigLearn.Actors.Messages;
 using BigLearn.Actors.Model;
 using BigLearn.Actors.Population;
 using BigLearn.Core.Training;
@@ -15,7 +16,8 @@ namespace BigLearn.Actors.Tests;
 /// <summary>
 /// Protocol records must cross a network later. With <c>serialize-messages = on</c> Akka serializes every message it
 /// delivers and hands the receiver the deserialized copy, so a run in which a message fails to serialize, or comes back
-/// different, throws or diverges from the same run in memory.
+/// different, throws or diverges from the same run in memory. The system binds <see cref="BigLearnSerializer"/>, so every
+/// protocol record that flows in a run goes through the project's wire format.
 /// </summary>
 public sealed class MessageSerializationTests(ITestOutputHelper output) : ActorTest(output)
 {
@@ -39,12 +41,14 @@ public sealed class MessageSerializationTests(ITestOutputHelper output) : ActorT
     public async Task A_lockstep_run_with_every_message_serialized_equals_the_same_run_in_memory()
     {
         var inMemory = await RunIn(Sys);
-        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.actor.serialize-messages = on").WithFallback(ModelActor.DispatcherConfig);
+        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.actor.serialize-messages = on")
+            .WithFallback(BigLearnSerializer.Config).WithFallback(ModelActor.DispatcherConfig);
         var wire = ActorSystem.Create("serialized", config);
         try
         {
             // The mode is live: what an actor receives is a copy made by the serializer, not the instance sent.
             var sent = new Agents.TaskAgentProtocol.ProposalWithdrawn(5, "deactivated");
+            Assert.IsType<BigLearnSerializer>(wire.Serialization.FindSerializerFor(sent));
             var echo = wire.ActorOf(Props.Create(() => new Echo()));
             var received = await echo.Ask<Agents.TaskAgentProtocol.ProposalWithdrawn>(sent, RunTimeout);
             Assert.Equal(sent, received);

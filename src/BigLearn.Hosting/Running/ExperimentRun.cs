@@ -110,7 +110,7 @@ public static partial class ExperimentRun
     {
         var settings = experiment.Run;
         var spec = settings.Population;
-        var akka = RunLogging.AkkaConfig(settings.FileLogLevel).WithFallback(ShutdownConfig).WithFallback(ModelActor.DispatcherConfig);
+        var akka = RunLogging.AkkaConfig(settings.FileLogLevel).WithFallback(ShutdownConfig).WithFallback(ModelActor.DispatcherConfig).WithFallback(BigLearn.Actors.Messages.BigLearnSerializer.Config);
         var system = ActorSystem.Create("biglearn", BootstrapSetup.Create().WithConfig(akka));
         try
         {

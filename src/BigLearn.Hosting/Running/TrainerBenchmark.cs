@@ -61,7 +61,7 @@ public static class TrainerBenchmark
         }
         double plainSeconds = watch.Elapsed.TotalSeconds;
 
-        var akka = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING").WithFallback(ModelActor.DispatcherConfig);
+        var akka = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING").WithFallback(ModelActor.DispatcherConfig).WithFallback(BigLearn.Actors.Messages.BigLearnSerializer.Config);
         using var system = ActorSystem.Create("biglearn-bench", akka);
         double[]? actorTheta = null;
         ModelRuntime Runtime()
