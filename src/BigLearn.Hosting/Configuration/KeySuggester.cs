@@ -8,13 +8,16 @@ internal static class KeySuggester
     {
         string? best = null;
         var bestDistance = int.MaxValue;
+        var limit = Math.Max(2, key.Length / 2);
         foreach (var candidate in known)
         {
+            // The distance is at least the difference of the lengths: a far longer key (a line of junk) costs nothing.
+            if (Math.Abs(key.Length - candidate.Length) > limit) continue;
             var distance = Distance(key, candidate);
             if (distance < bestDistance) (best, bestDistance) = (candidate, distance);
         }
         // A suggestion further away than half the key's length is noise rather than help.
-        return best is not null && bestDistance <= Math.Max(2, key.Length / 2) ? best : null;
+        return best is not null && bestDistance <= limit ? best : null;
     }
 
     /// <summary>Levenshtein edit distance (insertions, deletions, substitutions), case-insensitive.</summary>
