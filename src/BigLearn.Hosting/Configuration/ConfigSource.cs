@@ -250,16 +250,16 @@ public sealed partial class ConfigSource
     private static partial Regex SetValue();
 
     /// <summary>
-    /// Refuses a key name that a dotted path cannot name (a quoted <c>"b.c"</c>, an empty <c>""</c>, <c>budget +</c>
-    /// from <c>budget += 1</c>): every key is read back by its dotted path, which would find nothing.
+    /// Refuses a key name that a dotted path cannot name (a quoted <c>"b.c"</c>, an empty <c>""</c>): every key is read
+    /// back by its dotted path, which would find nothing.
     /// </summary>
     private static void RequireKeyNames(HoconValue value, string file)
     {
         if (!value.IsObject()) return;
         foreach (var (name, child) in value.GetObject().Items)
         {
-            if (name.Length == 0 || !name.All(c => char.IsLetterOrDigit(c) || c is '-' or '_'))
-                throw new ConfigException($"{file}: the key \"{Shorten(name)}\" is not allowed (a key is letters, digits, '-' and '_'; a '.' or {{ }} nests keys)");
+            if (name.Length == 0 || name.Contains('.'))
+                throw new ConfigException($"{file}: the key \"{Shorten(name)}\" is not allowed (a key name is not empty and holds no '.'; a '.' or {{ }} nests keys)");
             RequireKeyNames(child, file);
         }
     }
