@@ -29,6 +29,9 @@ public sealed partial class ConfigFuzzTests(ITestOutputHelper output) : IDisposa
     /// <summary>A liveness bound per case (a validate takes milliseconds), not a performance target.</summary>
     private static readonly TimeSpan CaseBound = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a case may run before it is reported as a hang (the test then fails rather than waits).</summary>
+    private static readonly TimeSpan HangBound = TimeSpan.FromSeconds(20);
+
     /// <summary>Seconds of random cases; with the sweep the two tests stay within about 30 s on 2 cores.</summary>
     private const int RandomSeconds = 18;
 
@@ -36,7 +39,7 @@ public sealed partial class ConfigFuzzTests(ITestOutputHelper output) : IDisposa
     private const long WorkingSetBound = 500L << 20, HeapBound = 64L << 20;
 
     private readonly string _root = Directory.CreateTempSubdirectory("biglearn-config-fuzz-").FullName;
-    private readonly Stats _stats = new();
+    private Stats _stats = new();
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
@@ -302,7 +305,10 @@ public sealed partial class ConfigFuzzTests(ITestOutputHelper output) : IDisposa
             var stdout = new StringWriter();
             var stderr = new StringWriter();
             var watch = Stopwatch.StartNew();
-            var code = Cli.Run(["validate", target], stdout, stderr);
+            // A case that never ends fails (and names itself) instead of hanging the test run.
+            var run = Task.Run(() => Cli.Run(["validate", target], stdout, stderr));
+            if (!run.Wait(HangBound)) throw new Xunit.Sdk.XunitException($"no exit after {HangBound.TotalSeconds:F0} s (a hang)");
+            var code = run.Result;
             watch.Stop();
 
             _stats.Cases++;
@@ -392,6 +398,7 @@ public sealed partial class ConfigFuzzTests(ITestOutputHelper output) : IDisposa
     public void EveryKeyOfEveryShippedConfigIsReplacedDeletedAndDuplicated()
     {
         RunCase(new Case(0, [], [], false)); // warm up the JIT before measuring
+        _stats = new Stats();
         var start = Measure();
         var total = Stopwatch.StartNew();
         var poolAt = 0;
@@ -424,7 +431,8 @@ public sealed partial class ConfigFuzzTests(ITestOutputHelper output) : IDisposa
     [Fact]
     public void RandomHostileConfigsEndWithExit0Or2AndOneLine()
     {
-        RunCase(new Case(0, [], [], false));
+        RunCase(new Case(0, [], [], false)); // warm up the JIT before measuring
+        _stats = new Stats();
         var start = Measure();
         var total = Stopwatch.StartNew();
         var seed = Environment.GetEnvironmentVariable("BIGLEARN_FUZZ_SEED");

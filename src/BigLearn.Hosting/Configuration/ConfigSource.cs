@@ -91,7 +91,7 @@ public sealed partial class ConfigSource
         {
             if (known.Contains(key)) continue;
             var nearest = KeySuggester.Nearest(key, known);
-            var hint = nearest is null ? $"known keys: {string.Join(", ", known)}" : $"did you mean {nearest}?";
+            var hint = nearest is null ? $"known keys: {string.Join(", ", known.Select(k => Shorten(k)))}" : $"did you mean {nearest}?";
             throw new ConfigException($"{Where(key)}: unknown key {Shorten(key)} = {RawText(key)} ({hint})");
         }
     }
