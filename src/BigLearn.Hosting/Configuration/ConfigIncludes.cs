@@ -15,6 +15,11 @@ namespace BigLearn.Hosting.Configuration;
 /// <c>required(...)</c>) and every substitution (<c>${...}</c>, <c>${?...}</c>) outside quoted strings and comments is
 /// refused: the parser would read environment variables and files, and a self-reference such as
 /// <c>budget = ${budget}</c> overflows its stack.</item>
+/// <item>Text the parser cannot survive is refused too: a file that is not UTF-8 text (NUL bytes, control characters,
+/// invalid UTF-8), more than <see cref="MaxNesting"/> levels of nesting (<c>{ }</c>, <c>[ ]</c> and the parts of a
+/// dotted key together: the parser recurses once per level and a deep file overflows the stack, which ends the
+/// process), brackets that do not match, and inside <c>[ ]</c> a character that starts no value (<c>=</c>, <c>:</c>,
+/// <c>?</c>, <c>*</c>, ...: the parser loops forever on it, allocating).</item>
 /// </list>
 /// Every refusal is a <see cref="ConfigException"/> with one line naming the file, the line and what is allowed.
 /// </summary>
@@ -25,6 +30,12 @@ internal static class ConfigIncludes
 
     /// <summary>The largest config file read (1 MB).</summary>
     public const long MaxBytes = 1024 * 1024;
+
+    /// <summary>The most levels of nesting: <c>{ }</c>, <c>[ ]</c> and the parts of dotted keys (<c>a.b.c</c>) together.</summary>
+    public const int MaxNesting = 64;
+
+    // Characters that start no value: inside [ ] Akka's parser neither reads nor rejects them, and loops forever.
+    private const string NotAValue = "=:$^?!@*&\\`";
 
     private const string Allowed = "only include \"FILE.conf\" on its own line, FILE.conf in this file's folder or below it";
 
@@ -44,7 +55,12 @@ internal static class ConfigIncludes
 
     /// <summary>Expands the includes of <paramref name="text"/>, which came from <paramref name="origin"/> (includes are resolved beside it).</summary>
     /// <exception cref="ConfigException">An included file is unreadable or too large, an include or a substitution is refused.</exception>
-    public static IReadOnlyList<Piece> Expand(string text, string origin) => Expand(text, origin, Path.GetFullPath(origin));
+    public static IReadOnlyList<Piece> Expand(string text, string origin)
+    {
+        if (text.Length > MaxBytes)
+            throw new ConfigException($"{origin}: {text.Length} characters is not allowed (a config file may have at most {MaxBytes} bytes)");
+        return Expand(text, origin, Path.GetFullPath(origin));
+    }
 
     private static List<Piece> Expand(string text, string origin, string full)
     {
@@ -85,16 +101,34 @@ internal static class ConfigIncludes
 
     private static string Read(string full, string name, Func<string> where)
     {
+        byte[] bytes;
         try
         {
             var length = new FileInfo(full).Length;
             if (length > MaxBytes)
                 throw new ConfigException($"{where()} is not allowed ({name} has {length} bytes; a config file may have at most {MaxBytes} bytes)");
-            return File.ReadAllText(full);
+            bytes = File.ReadAllBytes(full);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ConfigException($"{name}: the config file cannot be read ({e.Message})", e);
+        }
+        // Strict decoding: a binary file (or one in another encoding) is refused rather than read as replacement characters.
+        var (encoding, skip) = bytes switch
+        {
+            [0xEF, 0xBB, 0xBF, ..] => ((Encoding)new UTF8Encoding(false, true), 3),
+            [0xFF, 0xFE, ..] => (new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true), 2),
+            [0xFE, 0xFF, ..] => (new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true), 2),
+            _ => (new UTF8Encoding(false, true), 0),
+        };
+        try
+        {
+            return encoding.GetString(bytes, skip, bytes.Length - skip);
+        }
+        catch (DecoderFallbackException e)
+        {
+            var line = 1 + bytes.AsSpan(0, Math.Clamp(e.Index + skip, 0, bytes.Length)).Count((byte)'\n');
+            throw new ConfigException($"{name}:{line}: not a text file (invalid UTF-8; a config file is UTF-8 text)", e);
         }
     }
 
@@ -102,25 +136,36 @@ internal static class ConfigIncludes
 
     /// <summary>
     /// Finds the include statements of <paramref name="text"/> and refuses substitutions, looking only at the text outside
-    /// quoted strings ("...", """...""") and comments (# and //).
+    /// quoted strings ("...", """...""") and comments (# and //); refuses text the parser cannot survive (see the class).
     /// </summary>
     private static List<Include> Scan(string text, string file)
     {
+        RequireText(text, file);
         var includes = new List<Include>();
-        int depth = 0, line = 1;
+        int line = 1;
         var lineStart = true; // only whitespace since the start of the line
+        // The open brackets, each with the dots of the key that opened it; the dots of the current entry's key; and
+        // where the current entry stands: its key, after its '=' or ':', or in its value (then a newline or ',' ends it).
+        var open = new Stack<(char Bracket, int Dots)>();
+        int carried = 0, dots = 0;
+        var entry = Entry.Key;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (c == '\n')
+            if (c == '\n' || c == ',')
             {
-                line++;
-                lineStart = true;
+                if (c == '\n')
+                {
+                    line++;
+                    lineStart = true;
+                }
+                if (entry == Entry.Value) (entry, dots) = (Entry.Key, 0);
                 continue;
             }
-            if (c is ' ' or '\t' or '\r' or '\uFEFF') continue;
+            if (c is ' ' or '\t' or '\r' or '\f' or '\uFEFF') continue;
             var atLineStart = lineStart;
             lineStart = false;
+            var inArray = open.Count > 0 && open.Peek().Bracket == '[';
             if (c == '"' && At(text, i, "\"\"\""))
             {
                 var end = text.IndexOf("\"\"\"", i + 3, StringComparison.Ordinal);
@@ -128,12 +173,14 @@ internal static class ConfigIncludes
                 while (end < text.Length && text[end] == '"') end++; // """a"""" ends with a quote in the string
                 line += Count(text, i, end, '\n');
                 i = end - 1;
+                if (entry == Entry.Assigned) entry = Entry.Value;
             }
             else if (c == '"')
             {
                 var j = i + 1;
                 while (j < text.Length && text[j] != '"' && text[j] != '\n') j += text[j] == '\\' ? 2 : 1;
                 i = j >= text.Length ? text.Length : text[j] == '\n' ? j - 1 : j; // an unterminated string ends at its line
+                if (entry == Entry.Assigned) entry = Entry.Value;
             }
             else if (c == '#' || At(text, i, "//"))
             {
@@ -145,21 +192,62 @@ internal static class ConfigIncludes
                 throw new ConfigException(
                     $"{file}:{line}: {LineAt(text, i)} is not allowed (substitutions ${{...}} and ${{?...}} are not supported: write the value itself, or include \"FILE.conf\" and override its keys)");
             }
-            else if (c is '{' or '[') depth++;
+            else if (c is '{' or '[')
+            {
+                open.Push((c, dots));
+                carried += dots;
+                (entry, dots) = (Entry.Key, 0);
+                if (open.Count + carried > MaxNesting) throw TooDeep(text, i, file, line);
+            }
             else if (c is '}' or ']')
             {
                 // Akka's parser is lenient about unbalanced brackets; with includes, an unclosed '{' in one file would
                 // swallow the keys of the file that includes it, and a stray '}' could end the text early.
-                if (--depth < 0) throw new ConfigException($"{file}:{line}: not valid HOCON (a '{c}' that closes nothing)");
+                if (open.Count == 0) throw new ConfigException($"{file}:{line}: not valid HOCON (a '{c}' that closes nothing)");
+                var (bracket, keyDots) = open.Pop();
+                if (bracket != (c == '}' ? '{' : '['))
+                    throw new ConfigException($"{file}:{line}: not valid HOCON (a '{c}' that closes a '{bracket}')");
+                carried -= keyDots;
+                (entry, dots) = (Entry.Value, keyDots);
+            }
+            else if (inArray && NotAValue.Contains(c))
+            {
+                throw new ConfigException($"{file}:{line}: {LineAt(text, i)} is not allowed (a '{c}' inside [ ] starts no value: a list holds values separated by commas)");
             }
             else if (atLineStart && At(text, i, "include") && (i + 7 == text.Length || !IsKeyChar(text[i + 7])))
             {
-                includes.Add(ReadInclude(text, i, line, depth, file));
+                includes.Add(ReadInclude(text, i, line, open.Count, file));
                 i = includes[^1].End - 1;
+                (entry, dots) = (Entry.Value, 0);
             }
+            else if (inArray) { }
+            else if (c is '=' or ':')
+            {
+                if (entry == Entry.Key) entry = Entry.Assigned;
+            }
+            else if (entry == Entry.Assigned) entry = Entry.Value;
+            else if (entry == Entry.Key && c == '.' && open.Count + carried + ++dots > MaxNesting) throw TooDeep(text, i, file, line);
         }
-        if (depth > 0) throw new ConfigException($"{file}: not valid HOCON ({depth} '{{' or '[' not closed at the end of the file)");
+        if (open.Count > 0) throw new ConfigException($"{file}: not valid HOCON ({open.Count} '{{' or '[' not closed at the end of the file)");
         return includes;
+    }
+
+    private enum Entry { Key, Assigned, Value }
+
+    private static ConfigException TooDeep(string text, int i, string file, int line) =>
+        new($"{file}:{line}: {LineAt(text, i)} is not allowed (at most {MaxNesting} levels of nesting: {{ }}, [ ] and the parts of dotted keys together)");
+
+    /// <summary>Refuses NUL and other control characters (all but tab, line feed, carriage return and form feed): not a text file.</summary>
+    private static void RequireText(string text, string file)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c >= ' ' && c != '\u007F' && (c < '\u0080' || c > '\u009F')) continue;
+            if (c is '\t' or '\n' or '\r' or '\f') continue;
+            var line = 1 + Count(text, 0, i, '\n');
+            throw new ConfigException($"{file}:{line}: not a text file (control character U+{(int)c:X4}; a config file is UTF-8 text)");
+        }
     }
 
     private static Include ReadInclude(string text, int start, int line, int depth, string file)

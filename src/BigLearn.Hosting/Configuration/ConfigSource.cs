@@ -64,6 +64,7 @@ public sealed partial class ConfigSource
         foreach (var piece in pieces)
         {
             var alone = ParseHocon(piece.Text, () => $"{piece.File}: not valid HOCON");
+            RequireKeyNames(alone.Root, piece.File);
             foreach (var key in LeafKeys(alone.Root, prefix: null, withNulls: true)) files[key] = piece.File;
         }
         var config = pieces.Count == 1 ? ParseHocon(pieces[0].Text, () => $"{origin}: not valid HOCON")
@@ -90,8 +91,8 @@ public sealed partial class ConfigSource
         {
             if (known.Contains(key)) continue;
             var nearest = KeySuggester.Nearest(key, known);
-            var hint = nearest is null ? $"known keys: {string.Join(", ", known)}" : $"did you mean {nearest}?";
-            throw new ConfigException($"{Where(key)}: unknown key {key} = {RawText(key)} ({hint})");
+            var hint = nearest is null ? $"known keys: {string.Join(", ", known.Select(k => Shorten(k)))}" : $"did you mean {nearest}?";
+            throw new ConfigException($"{Where(key)}: unknown key {Shorten(key)} = {RawText(key)} ({hint})");
         }
     }
 
@@ -159,7 +160,7 @@ public sealed partial class ConfigSource
 
     /// <summary>A <see cref="ConfigException"/> saying that <paramref name="key"/>'s value is not <paramref name="allowed"/>.</summary>
     public ConfigException NotAllowed(string key, string allowed) =>
-        new($"{Where(key)}: {key} = {RawText(key)} is not allowed ({allowed})");
+        new($"{Where(key)}: {Shorten(key)} = {RawText(key)} is not allowed ({allowed})");
 
     /// <summary>
     /// Where a key's value came from: the file (the included one that set it last, for a key from an include), marked
@@ -167,16 +168,25 @@ public sealed partial class ConfigSource
     /// </summary>
     public string Where(string key) => _overridden.Contains(key) ? $"{Origin} (--set)" : _files.GetValueOrDefault(key, Origin);
 
-    /// <summary>The value of <paramref name="key"/> as the user wrote it (lists in brackets), for messages.</summary>
+    /// <summary>
+    /// The value of <paramref name="key"/> as the user wrote it (lists in brackets), for messages; a value longer than
+    /// <see cref="MaxShown"/> characters is cut, saying how long it is.
+    /// </summary>
     public string RawText(string key)
     {
         if (!Has(key)) return "(absent)";
         var value = _config.GetValue(key);
         // Akka reads "[]" and "key =" as a value without elements.
-        if (value.IsArray()) return "[" + string.Join(", ", value.GetArray().Select(Describe)) + "]";
+        if (value.IsArray()) return Shorten("[" + string.Join(", ", value.GetArray().Take(MaxShown).Select(Describe)) + "]", value.GetArray().Count > MaxShown);
         var text = Describe(value);
-        return text.Length == 0 ? "(empty)" : text;
+        return text.Length == 0 ? "(empty)" : Shorten(text);
     }
+
+    /// <summary>The most characters of a key or a value shown in a message.</summary>
+    public const int MaxShown = 200;
+
+    private static string Shorten(string text, bool cut = false) =>
+        text.Length <= MaxShown && !cut ? text : $"{text[..Math.Min(text.Length, MaxShown - 20)]}... ({(cut ? "longer" : $"{text.Length} characters")})";
 
     private static string Describe(HoconValue value) =>
         value.IsObject() ? "{...}" : value.IsArray() ? "[...]" : value.GetString() ?? "";
@@ -238,6 +248,21 @@ public sealed partial class ConfigSource
     // A scalar (no structural characters), a quoted string, or a flat bracketed list of scalars.
     [GeneratedRegex("""^([^\[\]{}=:#"\r\n,]+|"[^"\r\n]*"|\[\s*([^\[\]{}=:#"\r\n,]+(\s*,\s*[^\[\]{}=:#"\r\n,]+)*)?\s*\])$""")]
     private static partial Regex SetValue();
+
+    /// <summary>
+    /// Refuses a key name that a dotted path cannot name (a quoted <c>"b.c"</c>, an empty <c>""</c>): every key is read
+    /// back by its dotted path, which would find nothing.
+    /// </summary>
+    private static void RequireKeyNames(HoconValue value, string file)
+    {
+        if (!value.IsObject()) return;
+        foreach (var (name, child) in value.GetObject().Items)
+        {
+            if (name.Length == 0 || name.Contains('.'))
+                throw new ConfigException($"{file}: the key \"{Shorten(name)}\" is not allowed (a key name is not empty and holds no '.'; a '.' or {{ }} nests keys)");
+            RequireKeyNames(child, file);
+        }
+    }
 
     // A key set to null (key = null, which removes a key an included file set) is not a leaf unless withNulls.
     private static IEnumerable<string> LeafKeys(HoconValue value, string? prefix, bool withNulls = false)
