@@ -110,6 +110,14 @@ public sealed class HardeningTests : IDisposable
         Assert.Contains("kept no contribution ledger", Inspect(finished));
     }
 
+    [Fact]
+    public void Default_run_folders_of_runs_started_in_the_same_second_differ()
+    {
+        var names = Enumerable.Range(0, 50).Select(_ => Commands.RunCommand.DefaultFolder("gmm25-smoke")).ToArray();
+        Assert.Equal(names.Length, names.Distinct().Count());
+        Assert.All(names, n => Assert.Matches(@"^runs/gmm25-smoke/\d{8}T\d{6}Z-[0-9a-f]{6}$", n));
+    }
+
     private static string Inspect(string folder)
     {
         var err = new StringWriter();

@@ -140,8 +140,9 @@ public static partial class ExperimentRun
             }
             catch (AskTimeoutException e)
             {
-                throw new TimeoutException(
-                    $"the run did not finish within {settings.Timeout.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minutes (raise timeout-minutes)", e);
+                // The config's own limit, so a user-fixable refusal (exit 2), not a bug; the checkpoints written so far stay.
+                throw new ConfigException(
+                    $"{settings.Source.Where("timeout-minutes")}: the run did not finish within timeout-minutes = {settings.Timeout.TotalMinutes.ToString(CultureInfo.InvariantCulture)} (raise it, then biglearn resume the folder)", e);
             }
             double trainingSeconds = offset + clock.Elapsed.TotalSeconds;
             EvaluationRecord? final = null;
