@@ -30,17 +30,18 @@ internal static class ClusterCommand
         {
             endpoint, json, timeout,
         };
-        status.SetAction((parsed, cancellationToken) => Status(console, parsed.GetValue(endpoint)!, parsed.GetValue(json),
-            parsed.GetValue(timeout), cancellationToken));
+        status.SetAction((parsed, cancellationToken) => Task.FromResult(Status(console, parsed.GetValue(endpoint)!, parsed.GetValue(json),
+            parsed.GetValue(timeout), cancellationToken)));
         return new Command("cluster", "Inspect a cluster of biglearn nodes") { status };
     }
 
-    private static async Task<int> Status(CliConsole console, string endpointText, bool json, double seconds, CancellationToken cancellationToken)
+    private static int Status(CliConsole console, string endpointText, bool json, double seconds, CancellationToken cancellationToken)
     {
         var node = ClusterEndpoint.Parse(endpointText, "--cluster");
         if (!double.IsFinite(seconds) || seconds is <= 0 or > 3600)
             throw new CliUsageException($"--timeout {seconds.ToString(CultureInfo.InvariantCulture)}: a number of seconds above 0, at most 3600");
-        var answer = await ClusterStatusClient.QueryAsync(node, TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
+        // Synchronously, as the other commands: nothing here waits on a caller's synchronization context.
+        var answer = ClusterStatusClient.QueryAsync(node, TimeSpan.FromSeconds(seconds), cancellationToken).GetAwaiter().GetResult();
         console.Output.Write(json ? Json(answer) : Table(answer));
         return 0;
     }

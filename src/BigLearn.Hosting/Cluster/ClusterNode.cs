@@ -41,13 +41,15 @@ public static class ClusterNode
 
     /// <summary>
     /// The Akka settings every node shares beyond what Akka.Hosting's options set. The caller owns SIGINT and SIGTERM (the CLI's
-    /// exit codes): Akka's own process-exit hook is off, and stopping the host runs CoordinatedShutdown instead.
+    /// exit codes): Akka's own process-exit hook is off, stdout carries the address line only (Akka's stdout logger is off), and stopping the host runs CoordinatedShutdown instead.
     /// </summary>
     internal const string NodeHocon = """
         akka.remote.log-remote-lifecycle-events = off
         akka.cluster.log-info = on
         akka.cluster.split-brain-resolver.stable-after = 10s
         akka.log-dead-letters = off
+        akka.stdout-loglevel = OFF
+        akka.log-config-on-start = off
         akka.coordinated-shutdown.exit-clr = off
         akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
         """;
