@@ -37,8 +37,10 @@ public sealed class ClusterNodeTests
             Assert.Equal(["agents"], Roles(members, secondAddress));
             Assert.All(members, m => Assert.True(m!["up"]!.GetValue<bool>() && m["reachable"]!.GetValue<bool>()));
 
-            // The table, from the other node.
-            var (code, table, errors) = await RunAsync(["cluster", "status", "--cluster", secondAddress["akka.tcp://biglearn@".Length..]]);
+            // The table, from the other node, once its view has converged too (gossip reaches it a moment later).
+            string secondEndpoint = secondAddress["akka.tcp://biglearn@".Length..];
+            await WaitForMembers(secondEndpoint, 2, first, second);
+            var (code, table, errors) = await RunAsync(["cluster", "status", "--cluster", secondEndpoint]);
             Assert.True(code == 0, errors);
             var lines = table.TrimEnd().Split('\n');
             Assert.StartsWith($"cluster seen from {secondAddress}: 2 member(s), 2 up, leader akka.tcp://biglearn@127.0.0.1:", lines[0]);
@@ -143,7 +145,7 @@ public sealed class ClusterNodeTests
     private static Task<(int Code, string Output, string Errors)> RunAsync(string[] args) =>
         Task.Run(() => Run(args)).WaitAsync(Patience);
 
-    // Asks the seed (in-process, through the CLI) until it lists `count` members, all Up; bounded by Patience.
+    // Asks a node (in-process, through the CLI) until it lists `count` members, all Up; bounded by Patience.
     private static async Task<JsonArray> WaitForMembers(string seed, int count, params Node[] nodes)
     {
         var clock = Stopwatch.StartNew();

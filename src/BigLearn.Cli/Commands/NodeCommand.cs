@@ -63,6 +63,10 @@ internal static class NodeCommand
     {
         if (settings.Exposed)
             console.Error.WriteLine($"biglearn: warning: --insecure: binding to {settings.Host} without TLS; anyone who reaches port {settings.Port} can join the cluster and send it messages");
+        // stdout carries the address line only: Akka writes a few lines straight to Console.Out while it shuts remoting down
+        // (after its loggers have stopped), so in a process of its own the node sends Console.Out to stderr; the address line
+        // still goes to the real stdout through console.Output.
+        if (ReferenceEquals(console.Output, Console.Out)) Console.SetOut(Console.Error);
         using var signals = InterruptSignals.Listen(cancellationToken);
         var exit = ClusterNode.RunAsync(settings, console.Output, console.Error, logLevel, signals.Token).GetAwaiter().GetResult();
         if (exit == NodeExit.Removed)
