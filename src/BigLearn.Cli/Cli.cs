@@ -9,7 +9,8 @@ namespace BigLearn.Cli;
 /// or invalid config, occupied output folder) reported as one line <c>biglearn: …</c> on stderr with nothing written;
 /// 1 an unexpected failure (one line; the stack trace only with <c>--verbose</c> or <c>BIGLEARN_VERBOSE=1</c>);
 /// 130 (SIGINT, Ctrl+C) or 143 (SIGTERM): <c>run</c> and <c>resume</c> stopped with a final checkpoint and report (resumable);
-/// 130 also for a cancelled sweep or landscape, with nothing written.
+/// 130 also for a cancelled sweep or landscape, with nothing written; 130 or 143 for a <c>node</c> that left the cluster
+/// gracefully on SIGINT or SIGTERM (1 when the cluster removed it).
 /// </summary>
 public static class Cli
 {
@@ -52,6 +53,8 @@ public static class Cli
         root.Subcommands.Add(InspectCommand.Create(console));
         root.Subcommands.Add(ResumeCommand.Create(console));
         root.Subcommands.Add(ValidateCommand.Create(console));
+        root.Subcommands.Add(NodeCommand.Create(console));
+        root.Subcommands.Add(ClusterCommand.Create(console));
 
         try
         {
@@ -71,7 +74,7 @@ public static class Cli
                 Output = console.Output,
                 Error = console.Error,
                 EnableDefaultExceptionHandler = false,
-                ProcessTerminationTimeout = null, // run and resume handle SIGINT/SIGTERM themselves (final checkpoint, 130/143)
+                ProcessTerminationTimeout = null, // run, resume and node handle SIGINT/SIGTERM themselves (final checkpoint, 130/143)
             });
         }
         catch (ConfigException e)
@@ -79,6 +82,10 @@ public static class Cli
             return Fail(console, UsageError, e.Message);
         }
         catch (CliUsageException e)
+        {
+            return Fail(console, UsageError, e.Message);
+        }
+        catch (Hosting.Cluster.ClusterUsageException e)
         {
             return Fail(console, UsageError, e.Message);
         }

@@ -5,6 +5,7 @@ using BigLearn.Core.Randomness;
 using BigLearn.Core.Tasks;
 using BigLearn.Core.Training;
 using static BigLearn.Actors.Agents.TaskAgentProtocol;
+using static BigLearn.Actors.Cluster.ClusterStatusProtocol;
 using static BigLearn.Actors.Checkpoints.CheckpointProtocol;
 using static BigLearn.Actors.Model.ModelProtocol;
 using static BigLearn.Actors.Population.PopulationProtocol;
@@ -88,5 +89,11 @@ internal static class WireSamples
         new AgentStopped(12, 1, 3, "non-finite gradient"),
         new CheckpointTaken(Checkpoint()),
         new Interrupt("Ctrl+C — interrupted"),
+        GetClusterStatus.Instance,
+        new ClusterStatus("akka.tcp://biglearn@127.0.0.1:4053", Leader: "akka.tcp://biglearn@127.0.0.1:4053",
+        [
+            new ClusterMember("akka.tcp://biglearn@127.0.0.1:4053", "Up", ["agents", "model"], Reachable: true),
+            new ClusterMember("akka.tcp://biglearn@127.0.0.1:4054", "Joining", ["agents"], Reachable: false),
+        ]),
     }.ToDictionary(m => m.GetType());
 }

@@ -22,7 +22,7 @@ namespace BigLearn.Actors.Messages;
 /// with serializer id [4711] and manifest [propose.v1]. Transient association error (association remains live). ...", with our
 /// message) and drops that one message; any other exception would fail the association. So a bad message from another node is
 /// refused and logged and never takes the node down (<c>WireProtocolTests.A_node_refuses_junk_from_another_node_logs_it_and_keeps_running</c>
-/// shows it over Akka.Remote 1.5.74). <see cref="ToBinary"/> refuses a message without a
+/// shows it over Akka.Remote 1.5.75). <see cref="ToBinary"/> refuses a message without a
 /// manifest or over the size cap the same way, so a sender never emits what a receiver would refuse.
 /// </remarks>
 public sealed class BigLearnSerializer : SerializerWithStringManifest

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using BigLearn.Actors.Checkpoints;
 using static BigLearn.Actors.Agents.TaskAgentProtocol;
+using static BigLearn.Actors.Cluster.ClusterStatusProtocol;
 using static BigLearn.Actors.Checkpoints.CheckpointProtocol;
 using static BigLearn.Actors.Model.ModelProtocol;
 using static BigLearn.Actors.Population.PopulationProtocol;
@@ -51,4 +52,6 @@ namespace BigLearn.Actors.Messages;
 [JsonSerializable(typeof(AgentStopped))]
 [JsonSerializable(typeof(CheckpointTaken))]
 [JsonSerializable(typeof(Interrupt))]
+// Cluster/ClusterStatusProtocol
+[JsonSerializable(typeof(ClusterStatus))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Text.Json.Serialization.Metadata;
 using BigLearn.Actors.Checkpoints;
 using static BigLearn.Actors.Agents.TaskAgentProtocol;
+using static BigLearn.Actors.Cluster.ClusterStatusProtocol;
 using static BigLearn.Actors.Checkpoints.CheckpointProtocol;
 using static BigLearn.Actors.Model.ModelProtocol;
 using static BigLearn.Actors.Population.PopulationProtocol;
@@ -63,6 +64,9 @@ public static class WireManifests
         Body<AgentStopped>("agent-stopped.v1"),
         Body<CheckpointTaken>("checkpoint-taken.v1"),
         Body<Interrupt>("interrupt.v1"),
+        // Cluster/ClusterStatusProtocol
+        One("get-cluster-status.v1", GetClusterStatus.Instance),
+        Body<ClusterStatus>("cluster-status.v1"),
     ];
 
     private static readonly FrozenDictionary<Type, Entry> ByType = All.ToFrozenDictionary(e => e.Type);

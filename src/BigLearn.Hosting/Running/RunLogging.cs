@@ -41,6 +41,21 @@ internal sealed class RunLogging : IDisposable
         return new RunLogging(configuration.CreateLogger());
     }
 
+    /// <summary>
+    /// Installs a logger for a long-running process without a run folder (a cluster node): every event from
+    /// <paramref name="level"/> as a plain line on <paramref name="console"/> (stderr when null).
+    /// </summary>
+    public static RunLogging StartConsole(LogLevel level, TextWriter? console)
+    {
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(ToSerilog(level))
+            .Enrich.FromLogContext();
+        configuration = console is null
+            ? configuration.WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            : configuration.WriteTo.Sink(new LineSink(console));
+        return new RunLogging(configuration.CreateLogger());
+    }
+
     /// <summary>The Akka settings that route the actors' logging to Serilog at <paramref name="level"/>.</summary>
     public static Config AkkaConfig(LogLevel level) => ConfigurationFactory.ParseString($$"""
         akka {

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using BigLearn.Hosting.Cluster;
+using LogLevel = BigLearn.Hosting.Configuration.LogLevel;
+
+namespace BigLearn.Cli.Commands;
+
+/// <summary>
+/// <c>biglearn node --roles model,agents [--port 4053] [--seed-nodes HOST:PORT,...] [--host 127.0.0.1] [--insecure]</c>: runs a
+/// cluster node until SIGINT or SIGTERM, then leaves the cluster gracefully and exits with 130 or 143.
+/// </summary>
+internal static class NodeCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var roles = new Option<string[]>("--roles")
+        {
+            Description = "The node's roles, comma-separated: model (can hold an experiment's model), agents (hosts task agents)",
+            HelpName = "model,agents",
+            Required = true,
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var port = new Option<int>("--port")
+        {
+            Description = "Remoting port; 0 picks a free one (the first stdout line says which)",
+            DefaultValueFactory = _ => 4053,
+        };
+        var seeds = new Option<string[]>("--seed-nodes")
+        {
+            Description = "Seed nodes to join, comma-separated HOST:PORT (a node may list itself); none: start a new cluster",
+            HelpName = "HOST:PORT,...",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var host = new Option<string?>("--host")
+        {
+            Description = $"Address to bind and be known by (default {NodeSettings.DefaultHost}); a non-loopback address needs --insecure until TLS is supported",
+            HelpName = "ADDRESS",
+        };
+        var insecure = new Option<bool>("--insecure")
+        {
+            Description = "Allow a non-loopback --host without TLS: anyone who reaches the port can join the cluster and send it messages",
+        };
+        var logLevel = new Option<string>("--log-level")
+        {
+            Description = "Log lines on stderr from this level: debug, information or warning",
+            DefaultValueFactory = _ => "information",
+        };
+        logLevel.AcceptOnlyFromAmong("debug", "information", "warning");
+        var command = new Command("node",
+            "Run a cluster node (Akka.Cluster) with the given roles until SIGINT or SIGTERM, then leave the cluster gracefully; " +
+            "prints 'node ADDRESS roles ROLES' first, logs on stderr. Binds to 127.0.0.1 unless told otherwise")
+        {
+            roles, port, seeds, host, insecure, logLevel,
+        };
+        command.SetAction((parsed, cancellationToken) => Task.FromResult(Run(console,
+            NodeSettings.From(parsed.GetValue(host), parsed.GetValue(port), parsed.GetValue(roles) ?? [], parsed.GetValue(seeds) ?? [],
+                parsed.GetValue(insecure)),
+            parsed.GetValue(logLevel) switch { "debug" => LogLevel.Debug, "warning" => LogLevel.Warning, _ => LogLevel.Information },
+            cancellationToken)));
+        return command;
+    }
+
+    private static int Run(CliConsole console, NodeSettings settings, LogLevel logLevel, CancellationToken cancellationToken)
+    {
+        if (settings.Exposed)
+            console.Error.WriteLine($"biglearn: warning: --insecure: binding to {settings.Host} without TLS; anyone who reaches port {settings.Port} can join the cluster and send it messages");
+        // stdout carries the address line only: Akka writes a few lines straight to Console.Out while it shuts remoting down
+        // (after its loggers have stopped), so in a process of its own the node sends Console.Out to stderr; the address line
+        // still goes to the real stdout through console.Output.
+        if (ReferenceEquals(console.Output, Console.Out)) Console.SetOut(Console.Error);
+        using var signals = InterruptSignals.Listen(cancellationToken);
+        var exit = ClusterNode.RunAsync(settings, console.Output, console.Error, logLevel, signals.Token).GetAwaiter().GetResult();
+        if (exit == NodeExit.Removed)
+        {
+            console.Error.WriteLine("biglearn: the node was removed from the cluster (downed or shut down by the cluster); it stopped");
+            return Cli.Failure;
+        }
+        return signals.ExitCode;
+    }
+}

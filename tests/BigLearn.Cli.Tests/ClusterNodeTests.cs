@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using BigLearn.Hosting.Cluster;
+
+namespace BigLearn.Cli.Tests;
+
+/// <summary>
+/// <c>biglearn node</c> and <c>biglearn cluster status</c>: two real node processes on loopback form a cluster that
+/// <c>cluster status</c> (run in-process) lists, and leave it on SIGTERM; bad command lines, a non-loopback host without
+/// <c>--insecure</c> and a closed port end with exit 2 and one line. Every process is ended by its id, whatever happens.
+/// </summary>
+public sealed class ClusterNodeTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Two_nodes_on_loopback_form_a_cluster_that_status_lists_and_leave_it_on_SIGTERM()
+    {
+        int seedPort = FreePort(); // closed again before the node binds it: a small race, accepted
+        string seed = $"127.0.0.1:{seedPort}";
+        var first = Start(["node", "--roles", "model,agents", "--port", $"{seedPort}", "--seed-nodes", seed]);
+        Node? second = null;
+        try
+        {
+            Assert.Equal($"node akka.tcp://biglearn@{seed} roles agents,model", await first.FirstLine);
+            second = Start(["node", "--roles", "agents", "--port", "0", "--seed-nodes", seed]);
+            string secondLine = await second.FirstLine;
+            Assert.Matches(@"^node akka\.tcp://biglearn@127\.0\.0\.1:[1-9][0-9]* roles agents$", secondLine);
+            string secondAddress = secondLine.Split(' ')[1];
+
+            // Both Up, with their roles, as the seed node sees them (bounded: joining takes a few gossip rounds).
+            var members = await WaitForMembers(seed, 2, first, second);
+            Assert.Equal(["agents", "model"], Roles(members, $"akka.tcp://biglearn@{seed}"));
+            Assert.Equal(["agents"], Roles(members, secondAddress));
+            Assert.All(members, m => Assert.True(m!["up"]!.GetValue<bool>() && m["reachable"]!.GetValue<bool>()));
+
+            // The table, from the other node, once its view has converged too (gossip reaches it a moment later).
+            string secondEndpoint = secondAddress["akka.tcp://biglearn@".Length..];
+            await WaitForMembers(secondEndpoint, 2, first, second);
+            var (code, table, errors) = await RunAsync(["cluster", "status", "--cluster", secondEndpoint]);
+            Assert.True(code == 0, errors);
+            var lines = table.TrimEnd().Split('\n');
+            Assert.StartsWith($"cluster seen from {secondAddress}: 2 member(s), 2 up, leader akka.tcp://biglearn@127.0.0.1:", lines[0]);
+            Assert.Matches(@"^ADDRESS +STATUS +ROLES +REACHABLE$", lines[1]);
+            Assert.Contains(lines, l => l.StartsWith($"akka.tcp://biglearn@{seed} ", StringComparison.Ordinal) && l.Contains(" Up ") && l.Contains("agents,model"));
+
+            // SIGTERM: the second node leaves gracefully (the seed sees one member) and exits with 143.
+            Terminate(second.Process);
+            Assert.Equal(143, await Exit(second));
+            Assert.Contains("as [Leaving]", await second.Errors);
+            members = await WaitForMembers(seed, 1, first);
+            Assert.Equal($"akka.tcp://biglearn@{seed}", members[0]!["address"]!.GetValue<string>());
+
+            Terminate(first.Process);
+            Assert.Equal(143, await Exit(first));
+            string rest = await first.Rest;
+            Assert.True(rest.Length == 0, $"more than the address line on stdout: {rest}");
+        }
+        finally
+        {
+            End(first.Process);
+            if (second is not null) End(second.Process);
+        }
+    }
+
+    [Theory]
+    [InlineData("unknown role 'frob'; allowed: model, agents", "node", "--roles", "model,frob")]
+    [InlineData("--roles", "node", "--port", "4053")]
+    [InlineData("--port: 70000 is not a port; use 1 to 65535, or 0 for a free one", "node", "--roles", "model", "--port", "70000")]
+    [InlineData("--port: -1 is not a port", "node", "--roles", "model", "--port", "-1")]
+    [InlineData("abc", "node", "--roles", "model", "--port", "abc")]
+    [InlineData("--seed-nodes: '127.0.0.1' is not HOST:PORT", "node", "--roles", "agents", "--seed-nodes", "127.0.0.1")]
+    [InlineData("--seed-nodes: '127.0.0.1:0' has port '0'; a port is 1 to 65535", "node", "--roles", "agents", "--seed-nodes", "127.0.0.1:4053,127.0.0.1:0")]
+    [InlineData("--seed-nodes: 'no host:4053' is not HOST:PORT", "node", "--roles", "agents", "--seed-nodes", "no host:4053")]
+    [InlineData("--host: 'bad host' is not an IP address or host name", "node", "--roles", "agents", "--host", "bad host")]
+    [InlineData("'chatty'", "node", "--roles", "agents", "--log-level", "chatty")]
+    [InlineData("--cluster", "cluster", "status")]
+    [InlineData("--cluster: 'localhost' is not HOST:PORT", "cluster", "status", "--cluster", "localhost")]
+    [InlineData("--timeout 0: a number of seconds above 0, at most 3600", "cluster", "status", "--cluster", "127.0.0.1:4053", "--timeout", "0")]
+    public void A_bad_command_line_exits_with_2_and_one_line(string expected, params string[] args)
+    {
+        var (code, output, errors) = Run(args);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Single(errors.TrimEnd().Split('\n'));
+        Assert.StartsWith("biglearn: ", errors);
+        Assert.Contains(expected, errors);
+    }
+
+    [Theory]
+    [InlineData("10.1.2.3")]
+    [InlineData("0.0.0.0")]
+    [InlineData("example.org")]
+    public void A_non_loopback_host_without_insecure_is_refused_before_anything_binds(string host)
+    {
+        var (code, output, errors) = Run(["node", "--roles", "model,agents", "--port", "0", "--host", host]);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal($"biglearn: --host {host}: binding to a non-loopback address needs TLS, which is not available yet; pass --insecure to bind " +
+            "without it (anyone who reaches the port can join)", errors.TrimEnd());
+    }
+
+    [Fact]
+    public void Loopback_binds_by_default_and_a_non_loopback_host_is_allowed_only_with_insecure()
+    {
+        var local = NodeSettings.From(null, 0, ["model, agents", "agents"], [], insecure: false);
+        Assert.Equal("127.0.0.1", local.Host);
+        Assert.Equal(["agents", "model"], local.Roles);
+        Assert.False(local.Exposed);
+        Assert.False(NodeSettings.From("localhost", 1, ["model"], [], false).Exposed);
+        Assert.False(NodeSettings.From("::1", 1, ["model"], [], false).Exposed);
+        Assert.Throws<ClusterUsageException>(() => NodeSettings.From("192.168.1.5", 4053, ["model"], [], insecure: false));
+        var exposed = NodeSettings.From("192.168.1.5", 4053, ["model"], ["192.168.1.5:4053", "192.168.1.6:4053", "192.168.1.5:4053"], insecure: true);
+        Assert.True(exposed.Exposed);
+        Assert.Equal(["akka.tcp://biglearn@192.168.1.5:4053", "akka.tcp://biglearn@192.168.1.6:4053"], exposed.SeedNodes.Select(s => s.AkkaAddress));
+        Assert.Equal(new ClusterEndpoint("::1", 4053), ClusterEndpoint.Parse("[::1]:4053", "--cluster"));
+    }
+
+    [Fact]
+    public void Status_of_a_closed_port_exits_with_2_and_one_line_within_its_timeout()
+    {
+        int port = FreePort();
+        var clock = Stopwatch.StartNew();
+        var (code, output, errors) = Run(["cluster", "status", "--cluster", $"127.0.0.1:{port}", "--timeout", "2"]);
+        clock.Stop();
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal($"biglearn: --cluster 127.0.0.1:{port}: no answer from a biglearn node at akka.tcp://biglearn@127.0.0.1:{port} within 2 s " +
+            "(is a node running there?)", errors.TrimEnd());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+    }
+
+    private static (int Code, string Output, string Errors) Run(string[] args)
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        int code = Cli.Run(args, output, errors);
+        return (code, output.ToString(), errors.ToString());
+    }
+
+    // The CLI in-process from an async test: on the thread pool and bounded, so a hang fails the test instead of blocking it.
+    private static Task<(int Code, string Output, string Errors)> RunAsync(string[] args) =>
+        Task.Run(() => Run(args)).WaitAsync(Patience);
+
+    // Asks a node (in-process, through the CLI) until it lists `count` members, all Up; bounded by Patience.
+    private static async Task<JsonArray> WaitForMembers(string seed, int count, params Node[] nodes)
+    {
+        var clock = Stopwatch.StartNew();
+        string last = "";
+        while (clock.Elapsed < Patience)
+        {
+            foreach (var node in nodes)
+                if (node.Process.HasExited) Assert.Fail($"a node ended early: {await node.Errors}");
+            var (code, output, errors) = await RunAsync(["cluster", "status", "--cluster", seed, "--json", "--timeout", "5"]);
+            last = output + errors;
+            if (code == 0)
+            {
+                var members = JsonNode.Parse(output)!["members"]!.AsArray();
+                if (members.Count == count && members.All(m => m!["up"]!.GetValue<bool>())) return members;
+            }
+            await Task.Delay(250);
+        }
+        Assert.Fail($"no {count} members Up within {Patience}: {last}");
+        return [];
+    }
+
+    private static string[] Roles(JsonArray members, string address) =>
+        [.. members.Single(m => m!["address"]!.GetValue<string>() == address)!["roles"]!.AsArray().Select(r => r!.GetValue<string>())];
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private sealed record Node(Process Process, Task<string> FirstLine, Task<string> Rest, Task<string> Errors);
+
+    private static Node Start(string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "biglearn.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync(); // drained from the start: the node logs on stderr
+        var first = ReadFirstLine(process);
+        var rest = first.ContinueWith(_ => process.StandardOutput.ReadToEndAsync(), TaskScheduler.Default).Unwrap();
+        return new Node(process, first, rest, errors);
+    }
+
+    private static async Task<string> ReadFirstLine(Process process) =>
+        await process.StandardOutput.ReadLineAsync().WaitAsync(Patience) ?? "(no line: the node ended)";
+
+    private static async Task<int> Exit(Node node)
+    {
+        await node.Process.WaitForExitAsync().WaitAsync(Patience);
+        return node.Process.ExitCode;
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
+    private static void Terminate(Process process) => Assert.Equal(0, SendSignal(process.Id, 15)); // SIGTERM, by id
+
+    // Every process a test starts is ended by its id, whatever happened.
+    private static void End(Process process)
+    {
+        try
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+        process.Dispose();
+    }
+}
