@@ -113,6 +113,9 @@ public sealed class ClusterNodeTests
         Assert.False(NodeSettings.From("localhost", 1, ["model"], [], false).Exposed);
         Assert.False(NodeSettings.From("::1", 1, ["model"], [], false).Exposed);
         Assert.Throws<ClusterUsageException>(() => NodeSettings.From("192.168.1.5", 4053, ["model"], [], insecure: false));
+        Assert.Null(NodeSettings.From(null, 0, ["agents"], [], false).PublicHost);
+        Assert.Equal("model", NodeSettings.From("0.0.0.0", 4053, ["agents"], [], true, " model ").PublicHost);
+        Assert.Throws<ClusterUsageException>(() => NodeSettings.From(null, 0, ["agents"], [], false, "not a host!"));
         var exposed = NodeSettings.From("192.168.1.5", 4053, ["model"], ["192.168.1.5:4053", "192.168.1.6:4053", "192.168.1.5:4053"], insecure: true);
         Assert.True(exposed.Exposed);
         Assert.Equal(["akka.tcp://biglearn@192.168.1.5:4053", "akka.tcp://biglearn@192.168.1.6:4053"], exposed.SeedNodes.Select(s => s.AkkaAddress));

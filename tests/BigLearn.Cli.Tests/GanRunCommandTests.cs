@@ -23,7 +23,7 @@ public sealed class GanRunCommandTests : IDisposable
     public void The_gan_smoke_config_runs_end_to_end_through_the_actors_and_its_summary_is_sane()
     {
         if (!Directory.Exists("/usr/share/datasets/fashion-mnist"))
-            Assert.Fail("Fashion-MNIST is missing: run build/install-test-data.sh (apt-get install dataset-fashion-mnist)");
+            Assert.Fail("Fashion-MNIST is missing: run build/install-test-deps.sh (apt-get install dataset-fashion-mnist)");
         var outDir = Path.Combine(_folder, "run");
         var output = new StringWriter();
         var error = new StringWriter();
@@ -62,7 +62,7 @@ public sealed class GanRunCommandTests : IDisposable
     public void Two_lockstep_runs_with_the_same_seed_write_the_same_summary_apart_from_timings()
     {
         if (!Directory.Exists("/usr/share/datasets/fashion-mnist"))
-            Assert.Fail("Fashion-MNIST is missing: run build/install-test-data.sh (apt-get install dataset-fashion-mnist)");
+            Assert.Fail("Fashion-MNIST is missing: run build/install-test-deps.sh (apt-get install dataset-fashion-mnist)");
         string cache = Path.Combine(_folder, "cache");
         string Summary(string name, params string[] sets)
         {

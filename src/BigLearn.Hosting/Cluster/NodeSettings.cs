@@ -11,6 +11,12 @@ namespace BigLearn.Hosting.Cluster;
 /// <param name="Insecure">True when a non-loopback <paramref name="Host"/> was allowed without TLS.</param>
 public sealed record NodeSettings(string Host, int Port, IReadOnlyList<string> Roles, IReadOnlyList<ClusterEndpoint> SeedNodes, bool Insecure)
 {
+    /// <summary>
+    /// The name other nodes reach this one by, when it differs from the bound address (a container binds 0.0.0.0 and is
+    /// reached by its own address on the container network); null: the bound address.
+    /// </summary>
+    public string? PublicHost { get; init; }
+
     /// <summary>The address a node binds to unless told otherwise.</summary>
     public const string DefaultHost = "127.0.0.1";
 
@@ -23,9 +29,13 @@ public sealed record NodeSettings(string Host, int Port, IReadOnlyList<string> R
     /// <param name="roles">Role names, each possibly comma-separated (<c>model,agents</c>); at least one.</param>
     /// <param name="seedNodes"><c>HOST:PORT</c> values, each possibly comma-separated.</param>
     /// <param name="insecure">Allows a non-loopback host without TLS.</param>
+    /// <param name="publicHost">The name other nodes reach this one by; null or empty for the bound address.</param>
     /// <exception cref="ClusterUsageException">A value is wrong; the message is one line saying which and what is allowed.</exception>
-    public static NodeSettings From(string? host, int port, IEnumerable<string> roles, IEnumerable<string> seedNodes, bool insecure)
+    public static NodeSettings From(string? host, int port, IEnumerable<string> roles, IEnumerable<string> seedNodes, bool insecure,
+        string? publicHost = null)
     {
+        if (publicHost is not null && !ClusterEndpoint.IsHost(publicHost.Trim()))
+            throw new ClusterUsageException($"--public-host: '{publicHost}' is not an IP address or host name");
         host = string.IsNullOrWhiteSpace(host) ? DefaultHost : host.Trim();
         if (!ClusterEndpoint.IsHost(host))
             throw new ClusterUsageException($"--host: '{host}' is not an IP address or host name");
@@ -41,7 +51,10 @@ public sealed record NodeSettings(string Host, int Port, IReadOnlyList<string> R
         if (!ClusterEndpoint.IsLoopback(host) && !insecure)
             throw new ClusterUsageException(
                 $"--host {host}: binding to a non-loopback address needs TLS, which is not available yet; pass --insecure to bind without it (anyone who reaches the port can join)");
-        return new NodeSettings(host, port, [.. names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], seeds, insecure);
+        return new NodeSettings(host, port, [.. names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], seeds, insecure)
+        {
+            PublicHost = string.IsNullOrWhiteSpace(publicHost) ? null : publicHost.Trim(),
+        };
     }
 
     private static IEnumerable<string> Split(IEnumerable<string> values) =>

