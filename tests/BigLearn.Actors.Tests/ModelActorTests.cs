@@ -37,6 +37,31 @@ public sealed class ModelActorTests(ITestOutputHelper output) : ActorTest(output
     }
 
     [Fact]
+    public void A_proposal_delivered_twice_runs_once()
+    {
+        var supervisor = CreateTestProbe();
+        var agent = CreateTestProbe();
+        var runner = new HashingRunner();
+        var model = Sys.ActorOf(ModelActor.Props(new ModelSettings(1, Credits: 2, SchedulingMode.Free, [1.0]), () => new ModelRuntime(runner), supervisor.Ref));
+        model.Tell(new SetActive([4], RunUntil: 0));
+        model.Tell(Proposal(4, 0), agent.Ref);
+        model.Tell(Proposal(4, 0), agent.Ref); // a second delivery while the first is pending
+        Assert.Contains("proposal 0 of agent 4 is already pending", agent.ExpectMsg<ProposalRefused>().Reason);
+
+        model.Tell(new SetActive([4], RunUntil: 2));
+        Assert.Equal(0L, agent.ExpectMsg<TaskResult>().ProposalId);
+        model.Tell(Proposal(4, 0), agent.Ref); // a late duplicate of one that has run
+        Assert.Contains("proposal 0 of agent 4 was already run", agent.ExpectMsg<ProposalRefused>().Reason);
+        model.Tell(Proposal(4, 1), agent.Ref); // the agent's next one runs as usual
+        Assert.Equal(1L, agent.ExpectMsg<TaskResult>().ProposalId);
+
+        model.Tell(GetModelStats.Instance);
+        var stats = ExpectMsg<ModelStats>();
+        Assert.Equal((2L, 2L), (stats.TasksRun, stats.Refusals));
+        Assert.Equal([1L, 2L], new[] { supervisor.ExpectMsg<TaskCompleted>().Sequence, supervisor.ExpectMsg<TaskCompleted>().Sequence });
+    }
+
+    [Fact]
     public void A_model_refuses_proposals_of_unknown_agents_and_withdraws_those_of_deactivated_ones()
     {
         var supervisor = CreateTestProbe();

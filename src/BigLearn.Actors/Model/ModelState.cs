@@ -66,6 +66,10 @@ public sealed partial class ModelState
     {
         public bool Active;
         public readonly List<PendingProposal> Pending = [];
+
+        // The highest proposal id of this agent that was picked to run. An agent numbers its proposals in order and the
+        // model runs them in order, so an id at or below it has run: a proposal delivered twice is never applied twice.
+        public long LastRun = -1;
     }
 
     private readonly Dictionary<int, AgentSlot> _agents = [];
@@ -137,6 +141,10 @@ public sealed partial class ModelState
         if (!_agents.TryGetValue(proposal.AgentId, out slot) || !slot.Active) return $"agent {proposal.AgentId} is not active";
         if (proposal.Group < 0 || proposal.Group >= _queues.Length) return $"group {proposal.Group} is unknown (the model has {_queues.Length})";
         if (proposal.InnerSteps < 1) return $"inner steps {proposal.InnerSteps} must be at least 1";
+        if (proposal.ProposalId <= slot.LastRun)
+            return $"proposal {proposal.ProposalId} of agent {proposal.AgentId} was already run (a proposal runs at most once)";
+        if (slot.Pending.Any(p => p.Proposal.ProposalId == proposal.ProposalId))
+            return $"proposal {proposal.ProposalId} of agent {proposal.AgentId} is already pending (a proposal runs at most once)";
         if (slot.Pending.Count >= Settings.Credits) return $"agent {proposal.AgentId} already has {slot.Pending.Count} of {Settings.Credits} credits pending";
         try
         {
@@ -215,6 +223,7 @@ public sealed partial class ModelState
         var slot = _agents[next.Proposal.AgentId];
         if (slot.Pending.Count == Settings.Credits) _fullAgents--;
         slot.Pending.Remove(next);
+        slot.LastRun = Math.Max(slot.LastRun, next.Proposal.ProposalId);
         return next;
     }
 }
