@@ -13,7 +13,7 @@ internal static partial class RunCommand
 {
     public static Command Create(CliConsole console)
     {
-        var config = new Argument<string>("CONFIG") { Description = "HOCON experiment file with kind = population (configs/gmm25-*.conf) or kind = gan (configs/gan-*.conf)" };
+        var config = new Argument<string>("CONFIG") { Description = $"HOCON experiment file (configs/*.conf) whose kind is one of: {ModelKinds.Names}" };
         var sets = new Option<string[]>("--set")
         {
             Description = "Override a config key, repeatable: --set budget=1000 --set groups.joint.share=0.2",
@@ -31,7 +31,7 @@ internal static partial class RunCommand
             HelpName = "DIR",
         };
         var command = new Command("run",
-            "Train one model (a Gaussian mixture, kind = population; or a mask-conditioned GAN, kind = gan) with a population of task " +
+            $"Train one model ({string.Join("; or ", ModelKinds.All.Select(k => $"{k.Title}, kind = {k.Name}"))}) with a population of task " +
             "agents through the actors; write config.conf, metrics.csv, agents.csv, summary.json, report.md, plots/*.png and log.jsonl")
         {
             config, sets, seeds, output,

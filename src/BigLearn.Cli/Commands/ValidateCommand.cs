@@ -10,7 +10,7 @@ internal static class ValidateCommand
 {
     public static Command Create(CliConsole console)
     {
-        var config = new Argument<string>("CONFIG") { Description = "HOCON experiment file (kind = population, gan or landscape)" };
+        var config = new Argument<string>("CONFIG") { Description = $"HOCON experiment file (kind = {ModelKinds.Names} or {LandscapeConfig.Kind})" };
         var sets = new Option<string[]>("--set")
         {
             Description = "Override a config key, repeatable: --set budget=1000",
