@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -99,8 +102,8 @@ public sealed class ClusterNodeTests
         var (code, output, errors) = Run(["node", "--roles", "model,agents", "--port", "0", "--host", host]);
         Assert.Equal(2, code);
         Assert.Equal("", output);
-        Assert.Equal($"biglearn: --host {host}: binding to a non-loopback address needs TLS, which is not available yet; pass --insecure to bind " +
-            "without it (anyone who reaches the port can join)", errors.TrimEnd());
+        Assert.Equal($"biglearn: --host {host}: binding to a non-loopback address needs TLS (--tls-cert FILE.pfx, password in BIGLEARN_TLS_PASSWORD); " +
+            "or pass --insecure to bind without it (anyone who reaches the port can join)", errors.TrimEnd());
     }
 
     [Fact]
@@ -136,6 +139,81 @@ public sealed class ClusterNodeTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
     }
 
+    [Fact]
+    public async Task With_mutual_TLS_nodes_sharing_the_certificate_join_and_a_node_with_another_does_not()
+    {
+        var folder = Directory.CreateTempSubdirectory("biglearn-tls-").FullName;
+        var (cluster, other) = (Certificate(folder, "cluster"), Certificate(folder, "other"));
+        int port = FreePort();
+        var seed = $"127.0.0.1:{port}";
+        var first = Start(["node", "--roles", "model,agents", "--port", port.ToString(CultureInfo.InvariantCulture), "--seed-nodes", seed, "--tls-cert", cluster]);
+        Node? second = null, stranger = null;
+        try
+        {
+            Assert.StartsWith($"node akka.ssl.tcp://biglearn@{seed} ", await first.FirstLine);
+            second = Start(["node", "--roles", "agents", "--port", "0", "--seed-nodes", seed, "--tls-cert", cluster]);
+            stranger = Start(["node", "--roles", "agents", "--port", "0", "--seed-nodes", seed, "--tls-cert", other]);
+            var strangerAddress = (await stranger.FirstLine).Split(' ')[1];
+            var members = await WaitForMembers(seed, 2, cluster, first, second);
+            // The stranger has been trying since before the second joined; it never gets in.
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            members = await WaitForMembers(seed, 2, cluster, first, second);
+            Assert.DoesNotContain(members, m => m!["address"]!.GetValue<string>() == strangerAddress);
+
+            // Asked without the certificate, or with another, the cluster does not answer: exit 2 and one line.
+            foreach (var tls in (string[][])[[], ["--tls-cert", other]])
+            {
+                var (code, output, errors) = await RunAsync(["cluster", "status", "--cluster", seed, "--timeout", "3", .. tls]);
+                Assert.Equal(2, code);
+                Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            }
+
+            // Junk bytes on the TLS port leave the node running and answering.
+            using (var junk = new TcpClient())
+            {
+                await junk.ConnectAsync(IPAddress.Loopback, port);
+                await junk.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\n\r\n\u0000\u0001garbage"));
+            }
+            await WaitForMembers(seed, 2, cluster, first, second);
+        }
+        finally
+        {
+            End(first.Process);
+            if (second is not null) End(second.Process);
+            if (stranger is not null) End(stranger.Process);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_certificate_that_cannot_be_used_is_refused_in_one_line()
+    {
+        var folder = Directory.CreateTempSubdirectory("biglearn-tls-").FullName;
+        try
+        {
+            var locked = Certificate(folder, "locked", password: "not in the environment");
+            Assert.Contains("cannot be read as PKCS#12 with the password in BIGLEARN_TLS_PASSWORD", Assert.Throws<ClusterUsageException>(() => NodeTls.Load(locked)).Message);
+            Assert.Contains("no such file", Assert.Throws<ClusterUsageException>(() => NodeTls.Load(Path.Combine(folder, "none.pfx"))).Message);
+            // With TLS a non-loopback address is allowed without --insecure.
+            Assert.True(NodeSettings.From("10.1.2.3", 4053, ["agents"], [], insecure: false, tlsCertificate: Certificate(folder, "ok")).Exposed);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    // A self-signed certificate with its private key, as a PKCS#12 file (what a cluster's operator would make with openssl).
+    private static string Certificate(string folder, string name, string password = "")
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN=biglearn-{name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        var path = Path.Combine(folder, name + ".pfx");
+        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, password));
+        return path;
+    }
+
     private static (int Code, string Output, string Errors) Run(string[] args)
     {
         var output = new StringWriter();
@@ -149,7 +227,9 @@ public sealed class ClusterNodeTests
         Task.Run(() => Run(args)).WaitAsync(Patience);
 
     // Asks a node (in-process, through the CLI) until it lists `count` members, all Up; bounded by Patience.
-    private static async Task<JsonArray> WaitForMembers(string seed, int count, params Node[] nodes)
+    private static Task<JsonArray> WaitForMembers(string seed, int count, params Node[] nodes) => WaitForMembers(seed, count, null, nodes);
+
+    private static async Task<JsonArray> WaitForMembers(string seed, int count, string? tlsCertificate, params Node[] nodes)
     {
         var clock = Stopwatch.StartNew();
         string last = "";
@@ -157,7 +237,8 @@ public sealed class ClusterNodeTests
         {
             foreach (var node in nodes)
                 if (node.Process.HasExited) Assert.Fail($"a node ended early: {await node.Errors}");
-            var (code, output, errors) = await RunAsync(["cluster", "status", "--cluster", seed, "--json", "--timeout", "5"]);
+            string[] tls = tlsCertificate is null ? [] : ["--tls-cert", tlsCertificate];
+            var (code, output, errors) = await RunAsync(["cluster", "status", "--cluster", seed, "--json", "--timeout", "5", .. tls]);
             last = output + errors;
             if (code == 0)
             {

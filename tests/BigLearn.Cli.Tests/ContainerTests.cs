@@ -62,6 +62,13 @@ public sealed class ContainerTests : IDisposable
         Assert.Equal(["/app/biglearn.dll", "node", "--roles", "agents", "--port", "4053", "--host", "0.0.0.0", "--public-host", "10.0.0.7",
             "--seed-nodes", "model:4053", "--insecure"], args);
 
+        // With the cluster's certificate instead of BIGLEARN_INSECURE, the node gets --tls-cert.
+        environment.Remove("BIGLEARN_INSECURE");
+        environment["BIGLEARN_TLS_CERT"] = "/run/secrets/cluster.pfx";
+        var (tlsCode, tlsOutput, tlsError) = await Run("sh", [Path.Combine(Repo, "docker/node-entrypoint.sh")], environment);
+        Assert.True(tlsCode == 0, tlsError);
+        Assert.Equal(["--tls-cert", "/run/secrets/cluster.pfx"], tlsOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^2..]);
+
         // The node takes those values (without binding anything here).
         var settings = NodeSettings.From(args[7], int.Parse(args[5]), [args[3]], [args[11]], insecure: true, publicHost: args[9]);
         Assert.Equal("10.0.0.7", settings.PublicHost);

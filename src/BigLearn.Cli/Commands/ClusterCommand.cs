@@ -25,23 +25,29 @@ internal static class ClusterCommand
             HelpName = "SECONDS",
             DefaultValueFactory = _ => ClusterStatusClient.DefaultTimeout.TotalSeconds,
         };
+        var tls = new Option<string?>("--tls-cert")
+        {
+            Description = $"The cluster's PKCS#12 certificate, for a cluster that uses mutual TLS (password in {NodeTls.PasswordVariable})",
+            HelpName = "FILE.pfx",
+        };
         var status = new Command("status",
             "List the cluster's members (address, status, roles, reachability) as the node at --cluster sees them, without joining the cluster")
         {
-            endpoint, json, timeout,
+            endpoint, json, timeout, tls,
         };
         status.SetAction((parsed, cancellationToken) => Task.FromResult(Status(console, parsed.GetValue(endpoint)!, parsed.GetValue(json),
-            parsed.GetValue(timeout), cancellationToken)));
+            parsed.GetValue(timeout), parsed.GetValue(tls), cancellationToken)));
         return new Command("cluster", "Inspect a cluster of biglearn nodes") { status };
     }
 
-    private static int Status(CliConsole console, string endpointText, bool json, double seconds, CancellationToken cancellationToken)
+    private static int Status(CliConsole console, string endpointText, bool json, double seconds, string? tlsCertificate, CancellationToken cancellationToken)
     {
         var node = ClusterEndpoint.Parse(endpointText, "--cluster");
         if (!double.IsFinite(seconds) || seconds is <= 0 or > 3600)
             throw new CliUsageException($"--timeout {seconds.ToString(CultureInfo.InvariantCulture)}: a number of seconds above 0, at most 3600");
         // Synchronously, as the other commands: nothing here waits on a caller's synchronization context.
-        var answer = ClusterStatusClient.QueryAsync(node, TimeSpan.FromSeconds(seconds), cancellationToken).GetAwaiter().GetResult();
+        var tls = string.IsNullOrWhiteSpace(tlsCertificate) ? null : NodeTls.Load(tlsCertificate);
+        var answer = ClusterStatusClient.QueryAsync(node, TimeSpan.FromSeconds(seconds), cancellationToken, tls).GetAwaiter().GetResult();
         console.Output.Write(json ? Json(answer) : Table(answer));
         return 0;
     }

@@ -40,6 +40,11 @@ internal static class NodeCommand
             Description = "The name or address other nodes reach this one by, when it differs from --host (in a container: its address on the container network)",
             HelpName = "ADDRESS",
         };
+        var tls = new Option<string?>("--tls-cert")
+        {
+            Description = $"Mutual TLS with the cluster's PKCS#12 certificate (password in {NodeTls.PasswordVariable}): peers must present the same certificate; allows a non-loopback --host",
+            HelpName = "FILE.pfx",
+        };
         var insecure = new Option<bool>("--insecure")
         {
             Description = "Allow a non-loopback --host without TLS: anyone who reaches the port can join the cluster and send it messages",
@@ -54,11 +59,11 @@ internal static class NodeCommand
             "Run a cluster node (Akka.Cluster) with the given roles until SIGINT or SIGTERM, then leave the cluster gracefully; " +
             "prints 'node ADDRESS roles ROLES' first, logs on stderr. Binds to 127.0.0.1 unless told otherwise")
         {
-            roles, port, seeds, host, publicHost, insecure, logLevel,
+            roles, port, seeds, host, publicHost, tls, insecure, logLevel,
         };
         command.SetAction((parsed, cancellationToken) => Task.FromResult(Run(console,
             NodeSettings.From(parsed.GetValue(host), parsed.GetValue(port), parsed.GetValue(roles) ?? [], parsed.GetValue(seeds) ?? [],
-                parsed.GetValue(insecure), parsed.GetValue(publicHost)),
+                parsed.GetValue(insecure), parsed.GetValue(publicHost), parsed.GetValue(tls)),
             parsed.GetValue(logLevel) switch { "debug" => LogLevel.Debug, "warning" => LogLevel.Warning, _ => LogLevel.Information },
             cancellationToken)));
         return command;

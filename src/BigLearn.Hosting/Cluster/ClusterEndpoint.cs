@@ -10,7 +10,11 @@ namespace BigLearn.Hosting.Cluster;
 public sealed record ClusterEndpoint(string Host, int Port)
 {
     /// <summary>The Akka address of the node's actor system at this endpoint (<c>akka.tcp://biglearn@127.0.0.1:4053</c>).</summary>
-    public string AkkaAddress => $"akka.tcp://{ClusterRoles.SystemName}@{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";
+    public string AkkaAddress => AkkaAddressOver(tls: false);
+
+    /// <summary>The node's Akka address over plain TCP (<c>akka.tcp</c>) or TLS (<c>akka.ssl.tcp</c>, Akka's protocol name for it).</summary>
+    public string AkkaAddressOver(bool tls) =>
+        $"{(tls ? "akka.ssl.tcp" : "akka.tcp")}://{ClusterRoles.SystemName}@{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";
 
     /// <inheritdoc />
     public override string ToString() => $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";

@@ -115,16 +115,28 @@ public static class ClusterNode
                     loggers.ClearLoggers();
                     loggers.AddLogger<SerilogLogger>();
                 })
-                .WithRemoting(new RemoteOptions { HostName = settings.Host, PublicHostName = settings.PublicHost, Port = settings.Port })
+                .WithRemoting(Remote(settings))
                 .WithClustering(new ClusterOptions
                 {
                     Roles = [.. settings.Roles],
-                    SeedNodes = [.. settings.SeedNodes.Select(s => s.AkkaAddress)],
+                    SeedNodes = [.. settings.SeedNodes.Select(s => s.AkkaAddressOver(settings.Tls is not null))],
                     SplitBrainResolver = new KeepMajorityOption(),
                 })
                 .WithActors((system, _) => system.ActorOf(ClusterStatusActor.Props(), ClusterRoles.StatusActorName));
         });
         return builder.Build();
+    }
+
+    // Plain TCP, or mutual TLS where both sides present the cluster's certificate and accept only it.
+    private static RemoteOptions Remote(NodeSettings settings)
+    {
+        var options = new RemoteOptions { HostName = settings.Host, PublicHostName = settings.PublicHost, Port = settings.Port };
+        if (settings.Tls is { } tls)
+        {
+            options.EnableSsl = true;
+            options.Ssl = new SslOptions { X509Certificate = tls.Certificate, RequireMutualAuthentication = true, CustomValidator = tls.Validator };
+        }
+        return options;
     }
 
     // The host's lifetime when the caller owns the signals: nothing to wait for, nothing to register.

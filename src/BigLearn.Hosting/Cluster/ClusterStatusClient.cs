@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using BigLearn.Actors.Cluster;
 using BigLearn.Actors.Messages;
@@ -35,22 +36,27 @@ public static class ClusterStatusClient
     /// Asks the node at <paramref name="node"/> for its <see cref="ClusterStatus"/>, waiting at most <paramref name="timeout"/>.
     /// </summary>
     /// <exception cref="ClusterUsageException">No answer within the timeout (no node there, not a biglearn node, or unreachable).</exception>
-    public static async Task<ClusterStatus> QueryAsync(ClusterEndpoint node, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<ClusterStatus> QueryAsync(ClusterEndpoint node, TimeSpan timeout, CancellationToken cancellationToken, NodeTls? tls = null)
     {
         ArgumentNullException.ThrowIfNull(node);
         var config = ConfigurationFactory.ParseString(ClientHocon)
             .WithFallback(ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.hostname = \"{LocalAddressToward(node.Host)}\""))
+            .WithFallback(ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.enable-ssl = {(tls is null ? "off" : "on")}"))
             .WithFallback(BigLearnSerializer.Config);
-        var system = ActorSystem.Create("biglearn-status", config);
+        var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config));
+        if (tls is not null)
+            setup = setup.And(new Akka.Remote.Transport.DotNetty.DotNettySslSetup(tls.Certificate, suppressValidation: false,
+                requireMutualAuthentication: true, customValidator: tls.Validator));
+        var system = ActorSystem.Create("biglearn-status", setup);
         try
         {
-            var selection = system.ActorSelection(node.AkkaAddress + ClusterRoles.StatusActorPath);
+            var selection = system.ActorSelection(node.AkkaAddressOver(tls is not null) + ClusterRoles.StatusActorPath);
             return await selection.Ask<ClusterStatus>(GetClusterStatus.Instance, timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (AskTimeoutException)
         {
             throw new ClusterUsageException(
-                $"--cluster {node}: no answer from a biglearn node at {node.AkkaAddress} within {timeout.TotalSeconds:0.#} s (is a node running there?)");
+                $"--cluster {node}: no answer from a biglearn node at {node.AkkaAddressOver(tls is not null)} within {timeout.TotalSeconds:0.#} s (is a node running there?)");
         }
         finally
         {

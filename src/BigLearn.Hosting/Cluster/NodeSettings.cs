@@ -17,6 +17,9 @@ public sealed record NodeSettings(string Host, int Port, IReadOnlyList<string> R
     /// </summary>
     public string? PublicHost { get; init; }
 
+    /// <summary>Mutual TLS with the cluster's certificate; null: plain TCP (loopback, or with --insecure).</summary>
+    public NodeTls? Tls { get; init; }
+
     /// <summary>The address a node binds to unless told otherwise.</summary>
     public const string DefaultHost = "127.0.0.1";
 
@@ -30,10 +33,12 @@ public sealed record NodeSettings(string Host, int Port, IReadOnlyList<string> R
     /// <param name="seedNodes"><c>HOST:PORT</c> values, each possibly comma-separated.</param>
     /// <param name="insecure">Allows a non-loopback host without TLS.</param>
     /// <param name="publicHost">The name other nodes reach this one by; null or empty for the bound address.</param>
+    /// <param name="tlsCertificate">The cluster's PKCS#12 certificate for mutual TLS; null or empty for none.</param>
     /// <exception cref="ClusterUsageException">A value is wrong; the message is one line saying which and what is allowed.</exception>
     public static NodeSettings From(string? host, int port, IEnumerable<string> roles, IEnumerable<string> seedNodes, bool insecure,
-        string? publicHost = null)
+        string? publicHost = null, string? tlsCertificate = null)
     {
+        var tls = string.IsNullOrWhiteSpace(tlsCertificate) ? null : NodeTls.Load(tlsCertificate);
         if (publicHost is not null && !ClusterEndpoint.IsHost(publicHost.Trim()))
             throw new ClusterUsageException($"--public-host: '{publicHost}' is not an IP address or host name");
         host = string.IsNullOrWhiteSpace(host) ? DefaultHost : host.Trim();
@@ -48,12 +53,13 @@ public sealed record NodeSettings(string Host, int Port, IReadOnlyList<string> R
             if (!ClusterRoles.All.Contains(name, StringComparer.Ordinal))
                 throw new ClusterUsageException($"--roles: unknown role '{name}'; allowed: {string.Join(", ", ClusterRoles.All)}");
         var seeds = Split(seedNodes).Select(s => ClusterEndpoint.Parse(s, "--seed-nodes")).Distinct().ToList();
-        if (!ClusterEndpoint.IsLoopback(host) && !insecure)
+        if (!ClusterEndpoint.IsLoopback(host) && !insecure && tls is null)
             throw new ClusterUsageException(
-                $"--host {host}: binding to a non-loopback address needs TLS, which is not available yet; pass --insecure to bind without it (anyone who reaches the port can join)");
+                $"--host {host}: binding to a non-loopback address needs TLS (--tls-cert FILE.pfx, password in {NodeTls.PasswordVariable}); or pass --insecure to bind without it (anyone who reaches the port can join)");
         return new NodeSettings(host, port, [.. names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], seeds, insecure)
         {
             PublicHost = string.IsNullOrWhiteSpace(publicHost) ? null : publicHost.Trim(),
+            Tls = tls,
         };
     }
 
