@@ -62,6 +62,27 @@ public sealed class ModelActorTests(ITestOutputHelper output) : ActorTest(output
     }
 
     [Fact]
+    public void The_last_run_proposal_of_each_agent_survives_a_checkpoint_so_a_duplicate_stays_refused_after_resume()
+    {
+        var settings = new ModelSettings(1, Credits: 1, SchedulingMode.Free, [1.0]);
+        var state = new ModelState(settings);
+        state.SetActive([4, 5], runUntil: 10);
+        Assert.Null(state.Accept(Proposal(4, 0), ActorRefs.Nobody, out _));
+        state.Pick();
+        Assert.Null(state.Accept(Proposal(5, 0), ActorRefs.Nobody, out _));
+        state.Pick();
+        state.SetActive([4], runUntil: 10); // agent 5 inactive at the checkpoint
+        var snapshot = state.TakeCheckpoint(runner: null);
+        Assert.Equal(new Dictionary<int, long> { [4] = 0, [5] = 0 }, snapshot.LastRun);
+
+        var resumed = new ModelState(settings, snapshot);
+        Assert.Contains("was already run", resumed.Accept(Proposal(4, 0), ActorRefs.Nobody, out _));
+        resumed.SetActive([4, 5], runUntil: 10);
+        Assert.Contains("was already run", resumed.Accept(Proposal(5, 0), ActorRefs.Nobody, out _));
+        Assert.Null(resumed.Accept(Proposal(5, 1), ActorRefs.Nobody, out _));
+    }
+
+    [Fact]
     public void A_model_refuses_proposals_of_unknown_agents_and_withdraws_those_of_deactivated_ones()
     {
         var supervisor = CreateTestProbe();

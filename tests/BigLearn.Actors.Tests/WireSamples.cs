@@ -45,7 +45,8 @@ internal static class WireSamples
 
     private static PendingSnapshot Pending() => new(TypicalPropose(), 17, 18);
 
-    private static ModelSnapshot Model() => new(100, 95, 5, 2, 3, 1, 200, 120, Rng(), [1, 2, 12], [Pending()], Runner());
+    private static ModelSnapshot Model() => new(100, 95, 5, 2, 3, 1, 200, 120, Rng(), [1, 2, 12], [Pending()], Runner(),
+        new Dictionary<int, long> { [1] = 40, [2] = 38, [7] = 11 });
 
     private static AgentSnapshot Agent() => new(12, 1, Rng(), true, true, [4_000_017, 4_000_018], 4_000_019, 50, 48, 240, 2, 1, 3, 1, 2,
         FirstOwnLoss: 3.5, LastOwnLoss: 0.25, RejectionsInARow: 1);

@@ -23,8 +23,10 @@ public sealed record PendingSnapshot(Model.ModelProtocol.Propose Proposal, long 
 /// <param name="ActiveAgents">The agents the model considers active, ascending.</param>
 /// <param name="Pending">Pending proposals, oldest first within each group.</param>
 /// <param name="Runner">θ, the version and the optimiser (null when the runner cannot be restored).</param>
+/// <param name="LastRun">Per agent id, the highest proposal id that has run (what keeps a proposal delivered twice from running twice).</param>
 public sealed record ModelSnapshot(long TasksRun, long AppliedTasks, long Rejections, long Refusals, long Withdrawals, int Restarts,
-    long RunUntil, long Arrivals, RngState Rng, int[] ActiveAgents, PendingSnapshot[] Pending, RunnerState? Runner) : IBigLearnMessage;
+    long RunUntil, long Arrivals, RngState Rng, int[] ActiveAgents, PendingSnapshot[] Pending, RunnerState? Runner,
+    Dictionary<int, long> LastRun) : IBigLearnMessage;
 
 /// <summary>One agent's whole state (reply to <see cref="CheckpointProtocol.GetAgentSnapshot"/>): its stream after the draws so far, proposals in flight and counters.</summary>
 /// <param name="AgentId">The agent's id.</param>

@@ -20,9 +20,10 @@ public sealed partial class ModelState
         RunUntil = snapshot.RunUntil;
         _arrivals = snapshot.Arrivals;
         Rng.Restore(snapshot.Rng);
+        foreach (var (id, lastRun) in snapshot.LastRun) _restoredLastRun[id] = lastRun;
         foreach (int id in snapshot.ActiveAgents)
         {
-            _agents[id] = new AgentSlot { Active = true };
+            _agents[id] = new AgentSlot { Active = true, LastRun = _restoredLastRun.GetValueOrDefault(id, -1) };
             _activeAgents++;
         }
         LastGood = snapshot.Runner;
@@ -78,8 +79,11 @@ public sealed partial class ModelState
         LastCheckpointAt = TasksRun;
         var pending = _queues.SelectMany(queue => queue).Select(p => new PendingSnapshot(p.Proposal, p.Age, p.Arrival)).ToArray();
         var active = _agents.Where(a => a.Value.Active).Select(a => a.Key).Order().ToArray();
+        var lastRun = new Dictionary<int, long>(_restoredLastRun);
+        foreach (var (id, slot) in _agents)
+            if (slot.LastRun >= 0) lastRun[id] = slot.LastRun;
         return new ModelSnapshot(TasksRun, AppliedTasks, Rejections, Refusals, Withdrawals, Restarts, RunUntil, _arrivals, Rng.State,
-            active, pending, runner);
+            active, pending, runner, lastRun);
     }
 
     /// <summary>Puts a saved proposal back with its age (no refusal counted: it was accepted before the checkpoint).</summary>

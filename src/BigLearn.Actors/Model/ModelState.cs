@@ -73,6 +73,9 @@ public sealed partial class ModelState
     }
 
     private readonly Dictionary<int, AgentSlot> _agents = [];
+
+    // Agents' last run proposal ids from a checkpoint, for those not active at it (their slots appear when they are).
+    private readonly Dictionary<int, long> _restoredLastRun = [];
     private readonly SortedSet<PendingProposal>[] _queues;
     private int _activeAgents;
     private int _fullAgents; // active agents whose every credit is pending here
@@ -183,7 +186,7 @@ public sealed partial class ModelState
         }
         foreach (int id in active)
         {
-            if (!_agents.TryGetValue(id, out var slot)) _agents[id] = slot = new AgentSlot();
+            if (!_agents.TryGetValue(id, out var slot)) _agents[id] = slot = new AgentSlot { LastRun = _restoredLastRun.GetValueOrDefault(id, -1) };
             if (slot.Active) continue;
             slot.Active = true;
             _activeAgents++;
