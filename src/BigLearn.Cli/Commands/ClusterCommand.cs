@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using BigLearn.Hosting.Cluster;
+using BigLearn.Reporting;
 using static BigLearn.Actors.Cluster.ClusterStatusProtocol;
 
 namespace BigLearn.Cli.Commands;
@@ -68,10 +69,8 @@ internal static class ClusterCommand
     }
 
     /// <summary>The status as indented JSON: node, leader, members (address, status, roles, reachable, up).</summary>
-    internal static string Json(ClusterStatus status)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+    internal static string Json(ClusterStatus status) =>
+        IndentedJson.Render(writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("node", status.Node);
@@ -92,7 +91,5 @@ internal static class ClusterCommand
             }
             writer.WriteEndArray();
             writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray()) + Environment.NewLine;
-    }
+        });
 }

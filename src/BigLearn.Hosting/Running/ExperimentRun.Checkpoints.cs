@@ -97,9 +97,14 @@ public static partial class ExperimentRun
         using (RunLogging.Start(Path.Combine(run.Path, "log.jsonl"), settings.FileLogLevel, consoleLog))
             result = Execute(experiment, session, context, progress, stage, cancellationToken);
         stage?.Invoke("writing the run folder");
-        var files = run.Publish(scratch => result.Outcome.Write(scratch)).ToList();
+        // Stamped in the scratch folder, so summary.json and report.md are published once, provenance included.
+        var files = run.Publish(scratch =>
+        {
+            var written = result.Outcome.Write(scratch);
+            Provenance.Stamp(scratch, Provenance.Current(device.ToString()));
+            return written;
+        }).ToList();
         files.Insert(0, "config.conf");
-        Provenance.Stamp(run.Path, Provenance.Current(device.ToString()));
         files.Add("log.jsonl");
         // A kind without checkpoints cannot be resumed: its folder is final even when the run was interrupted.
         if (!result.Interrupted || !experiment.Checkpoints) run.MarkComplete();
