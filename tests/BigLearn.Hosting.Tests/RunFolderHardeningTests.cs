@@ -29,6 +29,21 @@ public sealed class RunFolderHardeningTests : IDisposable
     }
 
     [Fact]
+    public void A_resume_in_the_moment_a_new_run_holds_its_folder_before_writing_config_names_the_holder()
+    {
+        // The window CI once hit: the lock taken, config.conf not yet written. Without a lock file it is not a run folder.
+        var folder = Directory.CreateDirectory(Path.Combine(_root, "starting")).FullName;
+        Assert.Contains("not a run folder (no config.conf", Assert.Throws<RunFolderException>(() => ExperimentRun.Resume(folder)).Message);
+        Assert.Empty(Directory.GetFileSystemEntries(folder)); // the refusal wrote nothing
+        using (RunFolderLock.Acquire(folder))
+        {
+            var e = Assert.Throws<RunFolderException>(() => ExperimentRun.Resume(folder));
+            Assert.Equal($"{folder}: in use by another biglearn process (pid {Environment.ProcessId}); wait for it to end or choose another folder", e.Message);
+        }
+        Assert.Contains("not a run folder (no config.conf", Assert.Throws<RunFolderException>(() => ExperimentRun.Resume(folder)).Message);
+    }
+
+    [Fact]
     public void A_folder_that_cannot_be_created_is_a_one_line_refusal()
     {
         var file = Path.Combine(_root, "a-file");

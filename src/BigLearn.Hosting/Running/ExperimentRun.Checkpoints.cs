@@ -49,7 +49,11 @@ public static partial class ExperimentRun
         if (File.Exists(folder) || !Directory.Exists(folder)) throw new RunFolderException($"{folder}: no such run folder");
         var configFile = Path.Combine(folder, "config.conf");
         if (!File.Exists(configFile))
+        {
+            // A run that has just taken its folder holds the lock before it writes config.conf: name the holder, not a wrong folder.
+            if (File.Exists(Path.Combine(folder, RunFolderLock.FileName))) RunFolder.Open(folder).Dispose();
             throw new RunFolderException($"{folder}: not a run folder (no config.conf; biglearn run writes one into every run folder)");
+        }
         using var run = RunFolder.Open(folder); // held until the resumed run has written its outputs
         if (!run.Incomplete)
             throw new RunFolderException(File.Exists(Path.Combine(folder, "summary.json"))
