@@ -91,7 +91,11 @@ public sealed record PopulationCheckpoint(long TasksDone, int Phase, long[] Grou
 /// <param name="CheckpointEvery">Take one whenever the task count reaches a multiple of this (0: only at the end and on interrupt).</param>
 /// <param name="MaxRejectionsInARow">Stop an agent after this many rejected tasks in a row (0: never).</param>
 /// <param name="Restore">Continue from this checkpoint instead of starting afresh.</param>
-public sealed record PopulationOptions(bool Checkpoints = false, long CheckpointEvery = 0, int MaxRejectionsInARow = 0, PopulationCheckpoint? Restore = null);
+public sealed record PopulationOptions(bool Checkpoints = false, long CheckpointEvery = 0, int MaxRejectionsInARow = 0, PopulationCheckpoint? Restore = null)
+{
+    /// <summary>Where the agents live: children of the supervisor (the default), or sharded entities on a cluster's agents-role nodes.</summary>
+    public Population.IAgentPlacement Placement { get; init; } = Population.LocalAgents.Instance;
+}
 
 /// <summary>The messages of checkpointing, interrupting and stopping agents.</summary>
 public static class CheckpointProtocol

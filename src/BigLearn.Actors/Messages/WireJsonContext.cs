@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using BigLearn.Actors.Checkpoints;
 using static BigLearn.Actors.Agents.TaskAgentProtocol;
 using static BigLearn.Actors.Cluster.ClusterStatusProtocol;
+using static BigLearn.Actors.Cluster.ExperimentProtocol;
+using static BigLearn.Actors.Cluster.ShardedAgentProtocol;
 using static BigLearn.Actors.Checkpoints.CheckpointProtocol;
 using static BigLearn.Actors.Model.ModelProtocol;
 using static BigLearn.Actors.Population.PopulationProtocol;
@@ -54,4 +56,13 @@ namespace BigLearn.Actors.Messages;
 [JsonSerializable(typeof(Interrupt))]
 // Cluster/ClusterStatusProtocol
 [JsonSerializable(typeof(ClusterStatus))]
+[JsonSerializable(typeof(StartAgent))]
+[JsonSerializable(typeof(AgentStarted))]
+[JsonSerializable(typeof(StopAgent))]
+[JsonSerializable(typeof(SubmitExperiment))]
+[JsonSerializable(typeof(ExperimentAccepted))]
+[JsonSerializable(typeof(ExperimentStage))]
+[JsonSerializable(typeof(ExperimentProgress))]
+[JsonSerializable(typeof(ExperimentFinished))]
+[JsonSerializable(typeof(ExperimentFailed))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;

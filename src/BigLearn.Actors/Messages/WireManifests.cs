@@ -3,6 +3,8 @@ using System.Text.Json.Serialization.Metadata;
 using BigLearn.Actors.Checkpoints;
 using static BigLearn.Actors.Agents.TaskAgentProtocol;
 using static BigLearn.Actors.Cluster.ClusterStatusProtocol;
+using static BigLearn.Actors.Cluster.ExperimentProtocol;
+using static BigLearn.Actors.Cluster.ShardedAgentProtocol;
 using static BigLearn.Actors.Checkpoints.CheckpointProtocol;
 using static BigLearn.Actors.Model.ModelProtocol;
 using static BigLearn.Actors.Population.PopulationProtocol;
@@ -67,6 +69,17 @@ public static class WireManifests
         // Cluster/ClusterStatusProtocol
         One("get-cluster-status.v1", GetClusterStatus.Instance),
         Body<ClusterStatus>("cluster-status.v1"),
+        // Cluster/ShardedAgentProtocol
+        Body<StartAgent>("start-agent.v1"),
+        Body<AgentStarted>("agent-started.v1"),
+        Body<StopAgent>("stop-agent.v1"),
+        // Cluster/ExperimentProtocol
+        Body<SubmitExperiment>("submit-experiment.v1"),
+        Body<ExperimentAccepted>("experiment-accepted.v1"),
+        Body<ExperimentStage>("experiment-stage.v1"),
+        Body<ExperimentProgress>("experiment-progress.v1"),
+        Body<ExperimentFinished>("experiment-finished.v1"),
+        Body<ExperimentFailed>("experiment-failed.v1"),
     ];
 
     private static readonly FrozenDictionary<Type, Entry> ByType = All.ToFrozenDictionary(e => e.Type);

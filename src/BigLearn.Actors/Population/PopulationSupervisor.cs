@@ -86,7 +86,7 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
             int group = _groupOfAgent[id];
             var state = new AgentState(_spec.Seed, id, group);
             RestoreAgent(state);
-            var agent = Context.ActorOf(TaskAgent.Props(state, _spec.Groups[group], _model, _spec.Credits, _options.MaxRejectionsInARow), $"agent-{id}");
+            var agent = Context.ActorOf(_options.Placement.AgentProps(state, _spec.Groups[group], _model, Self, _spec.Credits, _options.MaxRejectionsInARow), $"agent-{id}");
             Context.Watch(agent);
             _agents.Add(agent);
         }

@@ -30,19 +30,34 @@ internal static partial class RunCommand
             Description = "Run folder to create (default: runs/<experiment>/<utc-timestamp>/); must not exist or be empty",
             HelpName = "DIR",
         };
+        var cluster = new Option<string?>("--cluster")
+        {
+            Description = "Run on the cluster a node at HOST:PORT belongs to (model on a model-role node, agents sharded over agents-role nodes); " +
+                "the run folder must be on storage the model-role nodes see",
+            HelpName = "HOST:PORT",
+        };
+        var tls = new Option<string?>("--tls-cert")
+        {
+            Description = $"With --cluster: the cluster's PKCS#12 certificate, for a cluster that uses mutual TLS (password in {Hosting.Cluster.NodeTls.PasswordVariable})",
+            HelpName = "FILE.pfx",
+        };
+        var insecure = new Option<bool>("--insecure") { Description = "With --cluster: reach a non-loopback cluster without TLS" };
         var command = new Command("run",
             $"Train one model ({string.Join("; or ", ModelKinds.All.Select(k => $"{k.Title}, kind = {k.Name}"))}) with a population of task " +
             "agents through the actors; write config.conf, metrics.csv, agents.csv, summary.json, report.md, plots/*.png and log.jsonl")
         {
-            config, sets, seeds, output,
+            config, sets, seeds, output, cluster, tls, insecure,
         };
         command.SetAction((parsed, cancellationToken) => Task.FromResult(Run(console, parsed.GetValue(config)!,
-            parsed.GetValue(sets) ?? [], parsed.GetValue(seeds), parsed.GetValue(output), cancellationToken)));
+            parsed.GetValue(sets) ?? [], parsed.GetValue(seeds), parsed.GetValue(output),
+            new ClusterTarget(parsed.GetValue(cluster), parsed.GetValue(tls), parsed.GetValue(insecure)), cancellationToken)));
         return command;
     }
 
-    private static int Run(CliConsole console, string configPath, string[] sets, string? seedList, string? outDir, CancellationToken cancellationToken)
+    private static int Run(CliConsole console, string configPath, string[] sets, string? seedList, string? outDir, ClusterTarget target,
+        CancellationToken cancellationToken)
     {
+        var endpoint = target.Endpoint();
         var experiment = ModelKinds.Load(configPath, sets);
         var settings = experiment.Run;
         var seeds = seedList is null ? null : ParseSeeds(seedList);
@@ -60,6 +75,10 @@ internal static partial class RunCommand
             $"{spec.Groups.Count} group(s), {spec.Mode.ToString().ToLowerInvariant()}, {seedText}");
 
         using var signals = InterruptSignals.Listen(cancellationToken);
+        if (endpoint is not null)
+            return seeds is null
+                ? RunOnCluster(console, experiment, folder, endpoint, target, signals)
+                : SweepOnCluster(console, configPath, sets, seeds, folder, endpoint, target, signals);
         if (seeds is null)
         {
             // Stages before and after the training print plain lines; in a terminal the training's live bar stands alone.

@@ -90,6 +90,12 @@ public static class ClusterNode
         return exit;
     }
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, ClusterRegions> Regions = new();
+
+    /// <summary>The shard regions of a node's actor system (started with the node).</summary>
+    internal static ClusterRegions RegionsOf(ActorSystem system) =>
+        Regions.TryGetValue(system, out var regions) ? regions : throw new InvalidOperationException("not a biglearn node's actor system");
+
     /// <summary>The generic host of a node, not started.</summary>
     internal static IHost Build(NodeSettings settings, LogLevel logLevel)
     {
@@ -103,7 +109,8 @@ public static class ClusterNode
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddAkka(ClusterRoles.SystemName, akka =>
         {
-            akka.AddHocon(ConfigurationFactory.ParseString(NodeHocon).WithFallback(BigLearnSerializer.Config), HoconAddMode.Prepend)
+            akka.AddHocon(ConfigurationFactory.ParseString(NodeHocon).WithFallback(ConfigurationFactory.ParseString(ClusterRegions.Hocon))
+                    .WithFallback(Actors.Model.ModelActor.DispatcherConfig).WithFallback(BigLearnSerializer.Config), HoconAddMode.Prepend)
                 .ConfigureLoggers(loggers =>
                 {
                     loggers.LogLevel = logLevel switch
@@ -122,7 +129,11 @@ public static class ClusterNode
                     SeedNodes = [.. settings.SeedNodes.Select(s => s.AkkaAddressOver(settings.Tls is not null))],
                     SplitBrainResolver = new KeepMajorityOption(),
                 })
-                .WithActors((system, _) => system.ActorOf(ClusterStatusActor.Props(), ClusterRoles.StatusActorName));
+                .WithActors((system, _) =>
+                {
+                    system.ActorOf(ClusterStatusActor.Props(), ClusterRoles.StatusActorName);
+                    Regions.GetValue(system, s => ClusterRegions.Start(s, settings.Roles));
+                });
         });
         return builder.Build();
     }

@@ -66,7 +66,7 @@ public static class ClusterStatusClient
 
     // The client's own address must be one the node can answer: loopback for a loopback node, otherwise the local address the
     // operating system would route toward the node (a UDP "connect" sends nothing).
-    private static string LocalAddressToward(string host)
+    internal static string LocalAddressToward(string host)
     {
         if (ClusterEndpoint.IsLoopback(host)) return IPAddress.TryParse(host, out var a) && a.AddressFamily == AddressFamily.InterNetworkV6 ? "::1" : "127.0.0.1";
         try

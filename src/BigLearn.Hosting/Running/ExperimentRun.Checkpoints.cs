@@ -18,7 +18,11 @@ namespace BigLearn.Hosting.Running;
 /// <param name="ConfigText">The resolved configuration (saved in every checkpoint).</param>
 /// <param name="ConfigOrigin">The config file's name as the user gave it.</param>
 /// <param name="Restore">The checkpoint to continue from, or null for a fresh run.</param>
-internal sealed record RunContext(string Folder, string ConfigText, string ConfigOrigin, LoadedCheckpoint? Restore);
+internal sealed record RunContext(string Folder, string ConfigText, string ConfigOrigin, LoadedCheckpoint? Restore)
+{
+    /// <summary>The cluster the run's actors live on, or null for a run in an actor system of its own.</summary>
+    public Cluster.ClusterRunHost? Cluster { get; init; }
+}
 
 public static partial class ExperimentRun
 {
@@ -43,8 +47,9 @@ public static partial class ExperimentRun
     /// <param name="cancellationToken">Interrupts the run again (a new final checkpoint is written).</param>
     /// <param name="stage">Told the name of each stage the kind goes through before and after the training.</param>
     /// <exception cref="RunFolderException">Not a run folder, already complete, or no intact checkpoint.</exception>
+    /// <param name="cluster">Run the population on this cluster (the model here, the agents sharded) instead of in an actor system of its own.</param>
     public static ExperimentRunOutput Resume(string folder, IProgress<RunProgress>? progress = null, TextWriter? consoleLog = null,
-        Action<string>? warn = null, CancellationToken cancellationToken = default, Action<string>? stage = null)
+        Action<string>? warn = null, CancellationToken cancellationToken = default, Action<string>? stage = null, Cluster.ClusterRunHost? cluster = null)
     {
         if (File.Exists(folder) || !Directory.Exists(folder)) throw new RunFolderException($"{folder}: no such run folder");
         var configFile = Path.Combine(folder, "config.conf");
@@ -67,7 +72,7 @@ public static partial class ExperimentRun
             throw new RunFolderException($"{loaded.Path}: the saved configuration does not match the saved state (budget or seed differ)");
         var device = ConfigureTorch(settings);
         var session = experiment.Open(device, stage);
-        return Continue(experiment, session, device, loaded.ConfigText, run, loaded, progress, stage, consoleLog, cancellationToken);
+        return Continue(experiment, session, device, loaded.ConfigText, run, loaded, progress, stage, consoleLog, cancellationToken, cluster);
     }
 
     // Why an incomplete run folder has no checkpoint, from its own config: a kind that keeps none, checkpoints only at the
@@ -93,23 +98,26 @@ public static partial class ExperimentRun
     }
 
     private static ExperimentRunOutput Continue(IExperiment experiment, IExperimentSession session, TorchSharp.torch.Device device, string configText, RunFolder run,
-        LoadedCheckpoint? restore, IProgress<RunProgress>? progress, Action<string>? stage, TextWriter? consoleLog, CancellationToken cancellationToken)
+        LoadedCheckpoint? restore, IProgress<RunProgress>? progress, Action<string>? stage, TextWriter? consoleLog, CancellationToken cancellationToken,
+        Cluster.ClusterRunHost? cluster)
     {
         var settings = experiment.Run;
         (IRunOutcome Outcome, bool Interrupted) result;
-        var context = new RunContext(run.Path, configText, restore?.Manifest.ConfigOrigin ?? settings.Source.Origin, restore);
-        using (RunLogging.Start(Path.Combine(run.Path, "log.jsonl"), settings.FileLogLevel, consoleLog))
+        var context = new RunContext(run.Path, configText, restore?.Manifest.ConfigOrigin ?? settings.Source.Origin, restore) { Cluster = cluster };
+        // Serilog's static logger is the process's: a cluster node may run several experiments at once, so their lines go to the node's log.
+        using (cluster is null ? RunLogging.Start(Path.Combine(run.Path, "log.jsonl"), settings.FileLogLevel, consoleLog) : null)
             result = Execute(experiment, session, context, progress, stage, cancellationToken);
         stage?.Invoke("writing the run folder");
         // Stamped in the scratch folder, so summary.json and report.md are published once, provenance included.
         var files = run.Publish(scratch =>
         {
-            var written = result.Outcome.Write(scratch);
+            var written = result.Outcome.Write(scratch).ToList();
             Provenance.Stamp(scratch, Provenance.Current(device.ToString()));
+            if (cluster is not null) written.Add(cluster.Stamp(scratch));
             return written;
         }).ToList();
         files.Insert(0, "config.conf");
-        files.Add("log.jsonl");
+        if (cluster is null) files.Add("log.jsonl");
         // A kind without checkpoints cannot be resumed: its folder is final even when the run was interrupted.
         if (!result.Interrupted || !experiment.Checkpoints) run.MarkComplete();
         return new ExperimentRunOutput(run.Path, files, result.Outcome) { Interrupted = result.Interrupted };
@@ -175,6 +183,17 @@ public static partial class ExperimentRun
                 ended.TrySetResult();
             }
         }
+    }
+
+    /// <summary>
+    /// Starts the run on an actor system the run does not own (a cluster node's) and waits for its end; the cancellation token
+    /// interrupts the population (final checkpoint at the next quiescent point, then the result of the tasks done).
+    /// </summary>
+    private static RunCompleted RunOnSharedSystem(IActorRef supervisor, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var answer = supervisor.Ask<RunCompleted>(StartRun.Instance, timeout);
+        using (cancellationToken.Register(() => supervisor.Tell(new Interrupt("stop requested"))))
+            return answer.GetAwaiter().GetResult();
     }
 
     internal static void ResultsGathered(ActorSystem system)

@@ -51,8 +51,9 @@ public static partial class ExperimentRun
     /// </param>
     /// <exception cref="ConfigException">The configuration asks for something this machine lacks (CUDA).</exception>
     /// <exception cref="Core.Images.ImageDataException">A data set the kind needs is missing (nothing has been written).</exception>
+    /// <param name="cluster">Run the population on this cluster (the model here, the agents sharded) instead of in an actor system of its own.</param>
     public static ExperimentRunOutput Run(IExperiment experiment, string folder, IProgress<RunProgress>? progress = null,
-        Action<string>? stage = null, TextWriter? consoleLog = null, CancellationToken cancellationToken = default)
+        Action<string>? stage = null, TextWriter? consoleLog = null, CancellationToken cancellationToken = default, Cluster.ClusterRunHost? cluster = null)
     {
         var settings = experiment.Run;
         var device = ConfigureTorch(settings); // a configuration mistake is found before the folder exists
@@ -61,7 +62,7 @@ public static partial class ExperimentRun
         try
         {
             run.PublishText("config.conf", settings.Source.ResolvedText);
-            return Continue(experiment, session, device, settings.Source.ResolvedText, run, null, progress, stage, consoleLog, cancellationToken);
+            return Continue(experiment, session, device, settings.Source.ResolvedText, run, null, progress, stage, consoleLog, cancellationToken, cluster);
         }
         catch
         {
@@ -110,8 +111,12 @@ public static partial class ExperimentRun
     {
         var settings = experiment.Run;
         var spec = settings.Population;
-        var akka = RunLogging.AkkaConfig(settings.FileLogLevel).WithFallback(ShutdownConfig).WithFallback(ModelActor.DispatcherConfig).WithFallback(BigLearn.Actors.Messages.BigLearnSerializer.Config);
-        var system = ActorSystem.Create("biglearn", BootstrapSetup.Create().WithConfig(akka));
+        var cluster = context.Cluster;
+        var system = cluster?.System ?? ActorSystem.Create("biglearn", BootstrapSetup.Create().WithConfig(RunLogging.AkkaConfig(settings.FileLogLevel)
+            .WithFallback(ShutdownConfig).WithFallback(ModelActor.DispatcherConfig).WithFallback(BigLearn.Actors.Messages.BigLearnSerializer.Config)));
+        // On a cluster the system is the node's, shared with other experiments: the run's actors get names of their own.
+        string prefix = cluster is null ? "" : cluster.ActorPrefix;
+        IActorRef? supervisor = null, observer = null;
         try
         {
             var clock = Stopwatch.StartNew();
@@ -121,11 +126,12 @@ public static partial class ExperimentRun
             var ledger = settings.Ledger is { } schedule ? new LedgerFeed(spec, schedule) : null;
             var sink = experiment.Checkpoints ? new CheckpointSink(settings, context, clock) { Sections = ledger is null ? [] : [ledger] } : null;
             if (context.Restore is { } restore && sink is not null) RestoreSections(sink.Sections, restore);
-            var observer = system.ActorOf(RunObserver.Props(spec.BudgetTasks, groupNames, clock, progress, session.ProgressFigures, ledger,
-                sink is null ? null : sink.Write, ObserverStartOf(saved)), "observer");
+            observer = system.ActorOf(RunObserver.Props(spec.BudgetTasks, groupNames, clock, progress, session.ProgressFigures, ledger,
+                sink is null ? null : sink.Write, ObserverStartOf(saved)), prefix + "observer");
             var options = new Actors.Checkpoints.PopulationOptions(experiment.Checkpoints, settings.Checkpoint.Every, settings.MaxRejectionsInARow,
                 saved?.Population);
-            var supervisor = system.ActorOf(PopulationSupervisor.Props(spec, session.CreateRuntime, observer, options), "population");
+            if (cluster is not null) options = options with { Placement = cluster.Placement(context.ConfigText, context.ConfigOrigin) };
+            supervisor = system.ActorOf(PopulationSupervisor.Props(spec, session.CreateRuntime, observer, options), prefix + "population");
             stage?.Invoke("training");
             // The supervisor forwards evaluations to its model; the first is the starting point of the curves.
             var initial = saved?.Initial ?? Record(Evaluation(supervisor, cancellationToken), offset + clock.Elapsed.TotalSeconds);
@@ -136,7 +142,9 @@ public static partial class ExperimentRun
             RunCompleted result;
             try
             {
-                result = RunUntilDoneOrInterrupted(system, supervisor, settings.Timeout, cancellationToken);
+                result = cluster is null
+                    ? RunUntilDoneOrInterrupted(system, supervisor, settings.Timeout, cancellationToken)
+                    : RunOnSharedSystem(supervisor, settings.Timeout, cancellationToken);
             }
             catch (AskTimeoutException e)
             {
@@ -162,8 +170,16 @@ public static partial class ExperimentRun
         }
         finally
         {
-            ResultsGathered(system);
-            system.Terminate().Wait(AskTimeout);
+            if (cluster is null)
+            {
+                ResultsGathered(system);
+                system.Terminate().Wait(AskTimeout);
+            }
+            else
+            {
+                if (supervisor is not null) system.Stop(supervisor); // its agents' proxies stop with it, and passivate their entities
+                if (observer is not null) system.Stop(observer);
+            }
         }
     }
 

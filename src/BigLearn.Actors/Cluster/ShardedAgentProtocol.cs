@@ -1,0 +1,38 @@
+using BigLearn.Actors.Checkpoints;
+using BigLearn.Actors.Messages;
+
+namespace BigLearn.Actors.Cluster;
+
+/// <summary>
+/// The messages between a population supervisor's <see cref="AgentProxy"/> and the <see cref="AgentEntity"/> it stands for on an
+/// agents-role node. Everything else an agent receives (activation, answers of the model, stats and snapshot requests) is the
+/// usual <c>TaskAgentProtocol</c>/<c>CheckpointProtocol</c>, forwarded unchanged.
+/// </summary>
+public static class ShardedAgentProtocol
+{
+    /// <summary>
+    /// Starts (or restarts, for a new <paramref name="Incarnation"/>) the agent inside its entity: its state comes whole in
+    /// <paramref name="Snapshot"/>, its group from <paramref name="ConfigText"/> (parsed once per node and experiment). The model and the
+    /// supervisor are named by their full actor paths, since references do not ride in our JSON.
+    /// </summary>
+    /// <param name="Experiment">The experiment's id (the run folder's name).</param>
+    /// <param name="Incarnation">The supervisor's incarnation: a new one (after a recovery) replaces the agent the entity held.</param>
+    /// <param name="ConfigText">The experiment's resolved configuration.</param>
+    /// <param name="ConfigOrigin">Where the configuration came from (for messages).</param>
+    /// <param name="Snapshot">The agent's whole state.</param>
+    /// <param name="ModelPath">The model actor's full path (with its node's address).</param>
+    /// <param name="SupervisorPath">The supervisor's full path.</param>
+    /// <param name="Credits">Proposals outstanding at most.</param>
+    /// <param name="MaxRejectionsInARow">Stop after this many rejected tasks in a row (0: never).</param>
+    public sealed record StartAgent(string Experiment, string Incarnation, string ConfigText, string ConfigOrigin, AgentSnapshot Snapshot,
+        string ModelPath, string SupervisorPath, int Credits, int MaxRejectionsInARow) : IBigLearnMessage;
+
+    /// <summary>From the entity to the proxy that started it (the sender is the entity, which the proxy then watches).</summary>
+    /// <param name="AgentId">The agent's id.</param>
+    /// <param name="Incarnation">The incarnation that was started.</param>
+    public sealed record AgentStarted(int AgentId, string Incarnation) : IBigLearnMessage;
+
+    /// <summary>To the entity when its run is over: stop the agent of <paramref name="Incarnation"/> and passivate.</summary>
+    /// <param name="Incarnation">The incarnation to stop (a newer one is left running).</param>
+    public sealed record StopAgent(string Incarnation) : IBigLearnMessage;
+}
