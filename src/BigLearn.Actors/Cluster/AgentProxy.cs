@@ -8,7 +8,7 @@ namespace BigLearn.Actors.Cluster;
 /// <summary>
 /// The population supervisor's child for an agent that lives as a sharded <see cref="AgentEntity"/>: it starts the entity through
 /// the shard region, forwards every message to it in order (the sender kept), and stops itself when the entity dies (its node was
-/// lost), which the supervisor sees as the agent stopping: the run fails over to its newest checkpoint.
+/// lost) after telling the supervisor (<see cref="AgentLost"/>), which fails the run: its host recovers it from its newest checkpoint.
 /// </summary>
 public sealed class AgentProxy : ReceiveActor
 {
@@ -34,6 +34,7 @@ public sealed class AgentProxy : ReceiveActor
         {
             if (!t.ActorRef.Equals(_entity)) return;
             _log.Warning("Agent {0} was lost with its node ({1})", _entityId, t.ActorRef.Path.Address);
+            Context.Parent.Tell(new AgentLost(_start.Snapshot.AgentId, t.ActorRef.Path.Address.ToString()));
             Context.Stop(Self);
         });
         ReceiveAny(message => _region.Tell(new ShardingEnvelope(_entityId, message), Sender));

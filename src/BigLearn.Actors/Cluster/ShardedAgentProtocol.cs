@@ -32,6 +32,11 @@ public static class ShardedAgentProtocol
     /// <param name="Incarnation">The incarnation that was started.</param>
     public sealed record AgentStarted(int AgentId, string Incarnation) : IBigLearnMessage;
 
+    /// <summary>From a proxy to its population supervisor: the agent's entity died with its node, so the run must recover.</summary>
+    /// <param name="AgentId">The agent's id.</param>
+    /// <param name="Node">The address of the node that was lost.</param>
+    public sealed record AgentLost(int AgentId, string Node) : IBigLearnMessage;
+
     /// <summary>To the entity when its run is over: stop the agent of <paramref name="Incarnation"/> and passivate.</summary>
     /// <param name="Incarnation">The incarnation to stop (a newer one is left running).</param>
     public sealed record StopAgent(string Incarnation) : IBigLearnMessage;

@@ -56,9 +56,11 @@ namespace BigLearn.Actors.Messages;
 [JsonSerializable(typeof(Interrupt))]
 // Cluster/ClusterStatusProtocol
 [JsonSerializable(typeof(ClusterStatus))]
+[JsonSerializable(typeof(LocalEntities))]
 [JsonSerializable(typeof(StartAgent))]
 [JsonSerializable(typeof(AgentStarted))]
 [JsonSerializable(typeof(StopAgent))]
+[JsonSerializable(typeof(AgentLost))]
 [JsonSerializable(typeof(SubmitExperiment))]
 [JsonSerializable(typeof(ExperimentAccepted))]
 [JsonSerializable(typeof(ExperimentStage))]

@@ -68,11 +68,14 @@ public static class WireManifests
         Body<Interrupt>("interrupt.v1"),
         // Cluster/ClusterStatusProtocol
         One("get-cluster-status.v1", GetClusterStatus.Instance),
-        Body<ClusterStatus>("cluster-status.v1"),
+        Body<ClusterStatus>("cluster-status.v2"), // v2: with the placement of experiments and agents
+        One("get-local-entities.v1", GetLocalEntities.Instance),
+        Body<LocalEntities>("local-entities.v1"),
         // Cluster/ShardedAgentProtocol
         Body<StartAgent>("start-agent.v1"),
         Body<AgentStarted>("agent-started.v1"),
         Body<StopAgent>("stop-agent.v1"),
+        Body<AgentLost>("agent-lost.v1"),
         // Cluster/ExperimentProtocol
         Body<SubmitExperiment>("submit-experiment.v1"),
         Body<ExperimentAccepted>("experiment-accepted.v1"),

@@ -131,6 +131,7 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
             else FinishAfterFinalCheckpoint();
         });
         Receive<Evaluation>(Record);
+        Receive<Cluster.ShardedAgentProtocol.AgentLost>(lost => Fail($"agent {lost.AgentId} was lost with its node {lost.Node}"));
         Receive<Terminated>(t => Fail($"{t.ActorRef.Path.Name} stopped during the run"));
         ReceiveCheckpointMessages();
     }
@@ -151,6 +152,7 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
         });
         Receive<Evaluation>(Record);
         Receive<StatsTimedOut>(_ => Fail($"only {_agentStats.Count} of {_agents.Count} agents reported their stats within {StatsTimeout.TotalSeconds} s"));
+        Receive<Cluster.ShardedAgentProtocol.AgentLost>(lost => Fail($"agent {lost.AgentId} was lost with its node {lost.Node} while the run was finishing"));
         Receive<Terminated>(t => Fail($"{t.ActorRef.Path.Name} stopped while the run was finishing"));
         ReceiveWhileFinishing();
     }

@@ -65,6 +65,14 @@ internal static class ClusterCommand
         var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
         foreach (var row in rows.Prepend(header))
             text.AppendLine(string.Join("  ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]))));
+        var experiments = status.Placement.SelectMany(p => p.Experiments.Select(e => (Experiment: e, Model: p.Node)))
+            .OrderBy(e => e.Experiment, StringComparer.Ordinal).ToList();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{experiments.Count} experiment(s) running");
+        foreach (var (experiment, model) in experiments)
+        {
+            var agents = status.Placement.SelectMany(p => p.Agents.Where(a => a.Experiment == experiment).Select(a => $"{a.Count} on {p.Node}"));
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {experiment}: model on {model}; agents: {string.Join(", ", agents)}");
+        }
         return text.ToString();
     }
 
@@ -87,6 +95,20 @@ internal static class ClusterCommand
                 writer.WriteEndArray();
                 writer.WriteBoolean("reachable", member.Reachable);
                 writer.WriteBoolean("up", member.IsUp);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteStartArray("placement");
+            foreach (var node in status.Placement)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("node", node.Node);
+                writer.WriteStartArray("experiments");
+                foreach (var experiment in node.Experiments) writer.WriteStringValue(experiment);
+                writer.WriteEndArray();
+                writer.WriteStartObject("agents");
+                foreach (var agents in node.Agents) writer.WriteNumber(agents.Experiment, agents.Count);
+                writer.WriteEndObject();
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();

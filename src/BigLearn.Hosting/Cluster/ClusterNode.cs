@@ -97,7 +97,7 @@ public static class ClusterNode
         Regions.TryGetValue(system, out var regions) ? regions : throw new InvalidOperationException("not a biglearn node's actor system");
 
     /// <summary>The generic host of a node, not started.</summary>
-    internal static IHost Build(NodeSettings settings, LogLevel logLevel)
+    internal static IHost Build(NodeSettings settings, LogLevel logLevel, bool errorsOnly = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -113,7 +113,7 @@ public static class ClusterNode
                     .WithFallback(Actors.Model.ModelActor.DispatcherConfig).WithFallback(BigLearnSerializer.Config), HoconAddMode.Prepend)
                 .ConfigureLoggers(loggers =>
                 {
-                    loggers.LogLevel = logLevel switch
+                    loggers.LogLevel = errorsOnly ? Akka.Event.LogLevel.ErrorLevel : logLevel switch
                     {
                         LogLevel.Debug => Akka.Event.LogLevel.DebugLevel,
                         LogLevel.Information => Akka.Event.LogLevel.InfoLevel,

@@ -32,9 +32,15 @@ public static class ClusterSubmission
         string host = ClusterStatusClient.LocalAddressToward(cluster.Host);
         if (!ClusterEndpoint.IsLoopback(host) && tls is null && !insecure)
             throw new ClusterUsageException($"--cluster {cluster}: reaching a non-loopback cluster needs TLS (--tls-cert FILE.pfx, password in {NodeTls.PasswordVariable}); or pass --insecure");
+        // Asked first, without joining: a wrong address or a cluster without the roles a run needs is one line at once.
+        var status = await ClusterStatusClient.QueryAsync(cluster, ClusterStatusClient.DefaultTimeout, cancellationToken, tls).ConfigureAwait(false);
+        foreach (var role in Actors.Cluster.ClusterRoles.All)
+            if (!status.Members.Any(m => m.IsUp && m.Roles.Contains(role)))
+                throw new ClusterUsageException($"--cluster {cluster}: no member with role {role} is up (start one with: biglearn node --roles {role} ...)");
         var settings = new NodeSettings(host, 0, [], [cluster], insecure) { Tls = tls };
         using var logging = RunLogging.StartConsole(LogLevel.Warning, log);
-        using var node = ClusterNode.Build(settings, LogLevel.Warning);
+        // Errors only: the submitter follows the run, and the cluster's own warnings (a lost node) are the nodes' to log.
+        using var node = ClusterNode.Build(settings, LogLevel.Warning, errorsOnly: true);
         await node.StartAsync(cancellationToken).ConfigureAwait(false);
         try
         {

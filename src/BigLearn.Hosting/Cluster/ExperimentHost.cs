@@ -92,6 +92,7 @@ internal sealed class ExperimentHost : ReceiveActor
             Directory.Delete(submit.Folder, recursive: true);
             resume = false;
         }
+        WaitForAgentRegions(system, agentRegion, token);
         var progress = new ProgressMessages(id, tell);
         void Stage(string name) => tell(new ExperimentStage(id, name));
         while (true)
@@ -124,6 +125,35 @@ internal sealed class ExperimentHost : ReceiveActor
             }
         }
     }
+
+    /// <summary>
+    /// Waits (at most <see cref="RegionsTimeout"/>) until the agent shard coordinator knows a region on every agents-role member that is
+    /// Up: shards are placed on the regions it knows when the agents start, and a young cluster's regions register a moment after
+    /// their nodes are Up, so a run started at once would put every agent on the first node.
+    /// </summary>
+    private static void WaitForAgentRegions(ActorSystem system, IActorRef agentRegion, CancellationToken token)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < RegionsTimeout && !token.IsCancellationRequested)
+        {
+            var expected = cluster.State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up && m.HasRole(Actors.Cluster.ClusterRoles.Agents));
+            try
+            {
+                var stats = agentRegion.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(2)), TimeSpan.FromSeconds(3), token)
+                    .GetAwaiter().GetResult();
+                if (stats.Regions.Count >= expected) return;
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                // asked again below
+            }
+            token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(250));
+        }
+    }
+
+    /// <summary>The longest wait for the agent regions of a young cluster.</summary>
+    public static readonly TimeSpan RegionsTimeout = TimeSpan.FromSeconds(15);
 
     private static bool IsUserError(Exception e) =>
         e is ConfigException or RunFolderException or Core.Images.ImageDataException or IOException or UnauthorizedAccessException;

@@ -56,7 +56,7 @@ internal sealed class Submitter : ReceiveActor, IWithTimers
         {
             if (!t.ActorRef.Equals(_host)) return;
             _host = null;
-            var line = $"from its newest checkpoint after: the model's node {t.ActorRef.Path.Address} was lost";
+            var line = $"from its newest checkpoint after: model node {t.ActorRef.Path.Address} was lost";
             _recoveries.Add(line);
             _log.Warning("Experiment {0}: its host on {1} was lost; submitting it again to resume", _submit.Experiment, t.ActorRef.Path.Address);
             _stage?.Invoke($"recovering {line}");
