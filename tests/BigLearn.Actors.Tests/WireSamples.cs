@@ -6,6 +6,8 @@ using BigLearn.Core.Tasks;
 using BigLearn.Core.Training;
 using static BigLearn.Actors.Agents.TaskAgentProtocol;
 using static BigLearn.Actors.Cluster.ClusterStatusProtocol;
+using static BigLearn.Actors.Cluster.ExperimentProtocol;
+using static BigLearn.Actors.Cluster.ShardedAgentProtocol;
 using static BigLearn.Actors.Checkpoints.CheckpointProtocol;
 using static BigLearn.Actors.Model.ModelProtocol;
 using static BigLearn.Actors.Population.PopulationProtocol;
@@ -95,6 +97,23 @@ internal static class WireSamples
         [
             new ClusterMember("akka.tcp://biglearn@127.0.0.1:4053", "Up", ["agents", "model"], Reachable: true),
             new ClusterMember("akka.tcp://biglearn@127.0.0.1:4054", "Joining", ["agents"], Reachable: false),
-        ]),
+        ], [Placement()]),
+        GetLocalEntities.Instance,
+        new LocalEntities(Placement()),
+        new StartAgent("20261206T190000Z-a1b2c3", "0badcafe", "budget = 60\ngroups { … }\n", "configs/gmm25-smoke.conf", Agent(),
+            "akka.tcp://biglearn@127.0.0.1:4053/user/run-x-population/model#123", "akka.tcp://biglearn@127.0.0.1:4053/user/run-x-population#456", 2, 5),
+        new AgentStarted(12, "0badcafe"),
+        new StopAgent("0badcafe"),
+        new AgentLost(12, "akka.tcp://biglearn@127.0.0.1:4054"),
+        new SubmitExperiment("run-1", "budget = 60\n", "configs/gmm25-smoke.conf", "/runs/gmm25-smoke/run-1", Resume: true, ["from the start after: ünïcode"]),
+        new ExperimentAccepted("run-1", "akka.tcp://biglearn@127.0.0.1:4053"),
+        new ExperimentStage("run-1", "training"),
+        new ExperimentProgress("run-1", 30, 60, [new ProgressFigure("modes covered", "3"), new ProgressFigure("reverse KL", "5.675")],
+            [new ProgressAgent(0, "marginal", 17.6521), new ProgressAgent(3, "joint", double.NaN)], CreditsSampled: true),
+        new ExperimentFinished("run-1", "/runs/run-1", ["config.conf", "summary.json"], Interrupted: true, 60, 60, ["seed", "modes covered"],
+            [["888", "3/25"]], 1.6, ["No step was rejected."], ["from its newest checkpoint after: agent 5 was lost"]),
+        new ExperimentFailed("run-1", "configs/x.conf: budget = 0 is not allowed", UserError: true),
     }.ToDictionary(m => m.GetType());
+
+    private static NodePlacement Placement() => new("akka.tcp://biglearn@127.0.0.1:4054", ["run-1"], [new ExperimentAgents("run-1", 4), new ExperimentAgents("run-2", 7)]);
 }

@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using BigLearn.Hosting.Cluster;
+using static BigLearn.Cli.Tests.NodeProcesses;
 
 namespace BigLearn.Cli.Tests;
 
@@ -17,8 +18,6 @@ namespace BigLearn.Cli.Tests;
 /// </summary>
 public sealed class ClusterNodeTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
-
     [Fact]
     public async Task Two_nodes_on_loopback_form_a_cluster_that_status_lists_and_leave_it_on_SIGTERM()
     {
@@ -214,94 +213,6 @@ public sealed class ClusterNodeTests
         return path;
     }
 
-    private static (int Code, string Output, string Errors) Run(string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        int code = Cli.Run(args, output, errors);
-        return (code, output.ToString(), errors.ToString());
-    }
-
-    // The CLI in-process from an async test: on the thread pool and bounded, so a hang fails the test instead of blocking it.
-    private static Task<(int Code, string Output, string Errors)> RunAsync(string[] args) =>
-        Task.Run(() => Run(args)).WaitAsync(Patience);
-
-    // Asks a node (in-process, through the CLI) until it lists `count` members, all Up; bounded by Patience.
-    private static Task<JsonArray> WaitForMembers(string seed, int count, params Node[] nodes) => WaitForMembers(seed, count, null, nodes);
-
-    private static async Task<JsonArray> WaitForMembers(string seed, int count, string? tlsCertificate, params Node[] nodes)
-    {
-        var clock = Stopwatch.StartNew();
-        string last = "";
-        while (clock.Elapsed < Patience)
-        {
-            foreach (var node in nodes)
-                if (node.Process.HasExited) Assert.Fail($"a node ended early: {await node.Errors}");
-            string[] tls = tlsCertificate is null ? [] : ["--tls-cert", tlsCertificate];
-            var (code, output, errors) = await RunAsync(["cluster", "status", "--cluster", seed, "--json", "--timeout", "5", .. tls]);
-            last = output + errors;
-            if (code == 0)
-            {
-                var members = JsonNode.Parse(output)!["members"]!.AsArray();
-                if (members.Count == count && members.All(m => m!["up"]!.GetValue<bool>())) return members;
-            }
-            await Task.Delay(250);
-        }
-        Assert.Fail($"no {count} members Up within {Patience}: {last}");
-        return [];
-    }
-
     private static string[] Roles(JsonArray members, string address) =>
         [.. members.Single(m => m!["address"]!.GetValue<string>() == address)!["roles"]!.AsArray().Select(r => r!.GetValue<string>())];
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    private sealed record Node(Process Process, Task<string> FirstLine, Task<string> Rest, Task<string> Errors);
-
-    private static Node Start(string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "biglearn.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync(); // drained from the start: the node logs on stderr
-        var first = ReadFirstLine(process);
-        var rest = first.ContinueWith(_ => process.StandardOutput.ReadToEndAsync(), TaskScheduler.Default).Unwrap();
-        return new Node(process, first, rest, errors);
-    }
-
-    private static async Task<string> ReadFirstLine(Process process) =>
-        await process.StandardOutput.ReadLineAsync().WaitAsync(Patience) ?? "(no line: the node ended)";
-
-    private static async Task<int> Exit(Node node)
-    {
-        await node.Process.WaitForExitAsync().WaitAsync(Patience);
-        return node.Process.ExitCode;
-    }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
-
-    private static void Terminate(Process process) => Assert.Equal(0, SendSignal(process.Id, 15)); // SIGTERM, by id
-
-    // Every process a test starts is ended by its id, whatever happened.
-    private static void End(Process process)
-    {
-        try
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // already gone
-        }
-        process.Dispose();
-    }
 }

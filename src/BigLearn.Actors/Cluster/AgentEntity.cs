@@ -15,9 +15,9 @@ namespace BigLearn.Actors.Cluster;
 /// </summary>
 /// <remarks>
 /// The entity keeps nothing the supervisor cannot send again: after its node is lost the population is rolled back to its newest
-/// checkpoint and every agent is started again from that checkpoint's snapshot, wherever the shard now lives. A message that
-/// arrives before any <see cref="StartAgent"/> (its node was replaced under it) is dropped with a warning: the supervisor that sent
-/// it has lost this agent and is recovering.
+/// checkpoint and every agent is started again from that checkpoint's snapshot in a new incarnation (new entities, wherever their
+/// shards now live). A message that arrives before any <see cref="StartAgent"/> (an old incarnation's, to a shard that moved off a
+/// lost node) is dropped with a warning and the entity passivates: the supervisor that sent it has recovered since.
 /// </remarks>
 public sealed class AgentEntity : ReceiveActor
 {
@@ -34,7 +34,7 @@ public sealed class AgentEntity : ReceiveActor
         Receive<StartAgent>(Start);
         Receive<StopAgent>(stop =>
         {
-            if (stop.Incarnation != _incarnation) return;
+            if (_incarnation is not null && stop.Incarnation != _incarnation) return;
             Context.Parent.Tell(new Passivate(PoisonPill.Instance));
         });
         Receive<CheckpointProtocol.AgentStopped>(stopped => _supervisor.Tell(stopped));
@@ -44,8 +44,14 @@ public sealed class AgentEntity : ReceiveActor
         });
         ReceiveAny(message =>
         {
-            if (_agent is null) _log.Warning("Agent entity {0}: {1} arrived before the agent was started; dropped", Self.Path.Name, message.GetType().Name);
-            else _agent.Forward(message);
+            if (_agent is not null)
+            {
+                _agent.Forward(message);
+                return;
+            }
+            // An entity made by a message of a run that has recovered since (its shard moved off a lost node): nothing to keep.
+            _log.Warning("Agent entity {0}: {1} arrived before the agent was started; dropped", Self.Path.Name, message.GetType().Name);
+            if (_incarnation is null) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
         });
     }
 

@@ -9,8 +9,8 @@ namespace BigLearn.Actors.Cluster;
 
 /// <summary>
 /// Agents as entities of the cluster's <see cref="TypeName"/> shard region (on agents-role nodes): the <see cref="IAgentPlacement"/>
-/// of a population that runs on a cluster. Entity ids are <c>EXPERIMENT/AGENT</c>, so the agents of one experiment spread over
-/// the shards and the shards over the agents-role nodes.
+/// of a population that runs on a cluster. Entity ids are <c>EXPERIMENT/INCARNATION/AGENT</c>, so the agents of one experiment spread
+/// over the shards and the shards over the agents-role nodes.
 /// </summary>
 /// <param name="Region">The agent shard region (or its proxy on a node without the agents role).</param>
 /// <param name="Experiment">The experiment's id.</param>
@@ -25,11 +25,15 @@ public sealed record ShardedAgents(IActorRef Region, string Experiment, string I
     /// <summary>Shards of the agent region: enough that the agents of a population spread evenly over a few nodes.</summary>
     public const int Shards = 64;
 
-    /// <summary>The entity id of agent <paramref name="agentId"/> of <paramref name="experiment"/>.</summary>
-    public static string EntityId(string experiment, int agentId) => $"{experiment}/{agentId}";
+    /// <summary>
+    /// The entity id of agent <paramref name="agentId"/> of <paramref name="experiment"/> in <paramref name="incarnation"/>: each
+    /// incarnation has entities of its own, so the passivation of the previous incarnation's entity (after a recovery) can never stop
+    /// the new one.
+    /// </summary>
+    public static string EntityId(string experiment, string incarnation, int agentId) => $"{experiment}/{incarnation}/{agentId}";
 
-    /// <summary>The experiment an entity id belongs to.</summary>
-    public static string ExperimentOf(string entityId) => entityId[..Math.Max(0, entityId.LastIndexOf('/'))];
+    /// <summary>The experiment an entity id belongs to (an experiment id is a folder name, without '/').</summary>
+    public static string ExperimentOf(string entityId) => entityId[..Math.Max(0, entityId.IndexOf('/'))];
 
     /// <inheritdoc />
     public Props AgentProps(AgentState state, GroupSpec group, IActorRef model, IActorRef supervisor, int credits, int maxRejectionsInARow)
@@ -37,7 +41,7 @@ public sealed record ShardedAgents(IActorRef Region, string Experiment, string I
         var start = new ShardedAgentProtocol.StartAgent(Experiment, Incarnation, ConfigText, ConfigOrigin, state.ToSnapshot(),
             Akka.Serialization.Serialization.SerializedActorPath(model), Akka.Serialization.Serialization.SerializedActorPath(supervisor),
             credits, maxRejectionsInARow);
-        return AgentProxy.Props(Region, EntityId(Experiment, state.AgentId), start);
+        return AgentProxy.Props(Region, EntityId(Experiment, Incarnation, state.AgentId), start);
     }
 }
 

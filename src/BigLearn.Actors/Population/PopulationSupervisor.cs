@@ -43,6 +43,7 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
     private long _tasksDone;
     private int _restarts;
     private Exception? _lastFailure;
+    private string? _lostBeforeStart;
 
     /// <summary>Use <see cref="Props"/>; public only because Akka creates actors by reflection.</summary>
     public PopulationSupervisor(PopulationSpec spec, Func<ModelRuntime> runtimeFactory, IActorRef? observer, Checkpoints.PopulationOptions? options = null)
@@ -112,10 +113,20 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
         Receive<StartRun>(_ =>
         {
             _asker = Sender;
+            if (_lostBeforeStart is not null)
+            {
+                Fail(_lostBeforeStart); // a run without one of its agents would wait for it forever in lockstep
+                return;
+            }
             Become(Running);
             if (!ContinueFromCheckpoint()) EnterPhase(0);
         });
-        Receive<Terminated>(t => _log.Warning("{0} stopped before the run started", t.ActorRef.Path.Name));
+        Receive<Cluster.ShardedAgentProtocol.AgentLost>(lost => _lostBeforeStart ??= $"agent {lost.AgentId} was lost with its node {lost.Node} before the run started");
+        Receive<Terminated>(t =>
+        {
+            _log.Warning("{0} stopped before the run started", t.ActorRef.Path.Name);
+            _lostBeforeStart ??= $"{t.ActorRef.Path.Name} stopped before the run started";
+        });
     }
 
     private void Running()
