@@ -16,14 +16,20 @@ public sealed class ContainerTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
-    public async Task The_compose_file_is_valid_and_runs_the_model_and_scalable_agents_from_one_image_without_published_ports()
+    public async Task The_compose_file_is_valid_and_runs_the_model_scalable_agents_and_a_submitter_from_one_image_without_published_ports()
     {
         var (code, output, error) = await Run("docker-compose", ["-f", Path.Combine(Repo, "docker-compose.yml"), "config"]);
         Assert.True(code == 0, error);
         Assert.Contains("  model:", output);
         Assert.Contains("  agents:", output);
-        Assert.Equal(2, CountOf(output, "image: biglearn:latest"));
-        Assert.Equal(2, CountOf(output, "runs:/app/runs"));
+        Assert.Equal(3, CountOf(output, "image: biglearn:latest"));
+        Assert.Equal(3, CountOf(output, "runs:/app/runs"));
+        // The `run` service (profile run, so `up` leaves it out) submits the main experiment to the model node.
+        Assert.Contains("  run:", output);
+        Assert.Contains("    profiles:\n    - run\n", output.ReplaceLineEndings("\n"));
+        Assert.Contains("    - run\n    image: biglearn:latest", output.ReplaceLineEndings("\n")); // the entrypoint ends in `run`
+        Assert.Contains("    - configs/gmm25-biglearn.conf\n    - --cluster\n    - model:4053\n    - --insecure\n", output.ReplaceLineEndings("\n"));
+        Assert.True(File.Exists(Path.Combine(Repo, "configs/gmm25-biglearn.conf")));
         Assert.DoesNotContain("ports:", output); // nodes talk on the compose network only
         Assert.DoesNotContain("container_name", output); // a fixed name would stop `--scale agents=N`
         Assert.Contains("BIGLEARN_SEED_NODES: model:4053", output);

@@ -71,7 +71,7 @@ public sealed class AgentEntity : ReceiveActor
     {
         if (start.Incarnation == _incarnation)
         {
-            Sender.Tell(new AgentStarted(start.Snapshot.AgentId, start.Incarnation)); // a repeat: answered, nothing restarted
+            Sender.Tell(new AgentStarted(start.Snapshot.AgentId, start.Incarnation), _agent); // a repeat: answered, nothing restarted
             return;
         }
         if (_agent is not null)
@@ -92,6 +92,6 @@ public sealed class AgentEntity : ReceiveActor
         _agent = Context.ActorOf(TaskAgent.Props(state, spec.Groups[snapshot.Group], model, start.Credits, start.MaxRejectionsInARow),
             $"agent-{Uri.EscapeDataString(start.Incarnation)}");
         Context.Watch(_agent);
-        Sender.Tell(new AgentStarted(snapshot.AgentId, start.Incarnation));
+        Sender.Tell(new AgentStarted(snapshot.AgentId, start.Incarnation), _agent); // from the agent: the proxy watches it and the supervisor talks to it
     }
 }

@@ -13,9 +13,6 @@ public static class ExperimentProtocol
     /// <summary>The experiment shard region's type name.</summary>
     public const string TypeName = "experiment";
 
-    /// <summary>Shards of the experiment region: experiments spread over the model-role nodes, one shard each as far as they go.</summary>
-    public const int Shards = 32;
-
     /// <summary>Runs (or, with <paramref name="Resume"/>, continues) an experiment; answered by <see cref="ExperimentAccepted"/> or <see cref="ExperimentFailed"/>.</summary>
     /// <param name="Experiment">The experiment's id: the run folder's name.</param>
     /// <param name="ConfigText">The resolved configuration.</param>
@@ -67,4 +64,24 @@ public static class ExperimentProtocol
     /// <param name="Error">One line.</param>
     /// <param name="UserError">True for a mistake the user can fix (configuration, data, folder): the CLI exits 2.</param>
     public sealed record ExperimentFailed(string Experiment, string Error, bool UserError) : IBigLearnMessage;
+}
+
+/// <summary>
+/// Entity and shard ids of the experiment region: a <see cref="ExperimentProtocol.SubmitExperiment"/> names its experiment, which is both
+/// its entity and its shard, so every experiment is a shard of its own and the allocation strategy spreads experiments one by one over
+/// the model-role nodes (the fewest first).
+/// </summary>
+public sealed class ExperimentExtractor : Akka.Cluster.Sharding.IMessageExtractor
+{
+    /// <inheritdoc />
+    public string EntityId(object message) => (message as ExperimentProtocol.SubmitExperiment)?.Experiment!;
+
+    /// <inheritdoc />
+    public object EntityMessage(object message) => message;
+
+    /// <inheritdoc />
+    public string ShardId(object message) => EntityId(message);
+
+    /// <inheritdoc />
+    public string ShardId(string entityId, object? messageHint = null) => entityId;
 }

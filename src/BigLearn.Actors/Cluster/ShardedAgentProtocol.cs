@@ -27,7 +27,7 @@ public static class ShardedAgentProtocol
     public sealed record StartAgent(string Experiment, string Incarnation, string ConfigText, string ConfigOrigin, AgentSnapshot Snapshot,
         string ModelPath, string SupervisorPath, int Credits, int MaxRejectionsInARow) : IBigLearnMessage;
 
-    /// <summary>From the entity to the proxy that started it (the sender is the entity, which the proxy then watches).</summary>
+    /// <summary>From the entity to the proxy that started it; the sender is the agent itself (the entity's child), which the proxy watches.</summary>
     /// <param name="AgentId">The agent's id.</param>
     /// <param name="Incarnation">The incarnation that was started.</param>
     public sealed record AgentStarted(int AgentId, string Incarnation) : IBigLearnMessage;
@@ -36,6 +36,14 @@ public static class ShardedAgentProtocol
     /// <param name="AgentId">The agent's id.</param>
     /// <param name="Node">The address of the node that was lost.</param>
     public sealed record AgentLost(int AgentId, string Node) : IBigLearnMessage;
+
+    /// <summary>
+    /// From a proxy to its supervisor, on the supervisor's node only (it carries a reference, so it never crosses a node): the agent
+    /// runs, and from now on the supervisor tells it things directly.
+    /// </summary>
+    /// <param name="AgentId">The agent's id.</param>
+    /// <param name="Agent">The agent (the <c>TaskAgent</c> inside its entity).</param>
+    public sealed record AgentReady(int AgentId, Akka.Actor.IActorRef Agent);
 
     /// <summary>To the entity when its run is over: stop the agent of <paramref name="Incarnation"/> and passivate.</summary>
     /// <param name="Incarnation">The incarnation to stop (a newer one is left running).</param>

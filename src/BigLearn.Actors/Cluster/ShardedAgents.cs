@@ -36,6 +36,9 @@ public sealed record ShardedAgents(IActorRef Region, string Experiment, string I
     public static string ExperimentOf(string entityId) => entityId[..Math.Max(0, entityId.IndexOf('/'))];
 
     /// <inheritdoc />
+    public bool AnnouncesAgents => true;
+
+    /// <inheritdoc />
     public Props AgentProps(AgentState state, GroupSpec group, IActorRef model, IActorRef supervisor, int credits, int maxRejectionsInARow)
     {
         var start = new ShardedAgentProtocol.StartAgent(Experiment, Incarnation, ConfigText, ConfigOrigin, state.ToSnapshot(),

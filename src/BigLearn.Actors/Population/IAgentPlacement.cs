@@ -18,6 +18,12 @@ public interface IAgentPlacement
     /// <param name="credits">Proposals outstanding at most.</param>
     /// <param name="maxRejectionsInARow">Stop the agent after this many rejected tasks in a row (0: never).</param>
     Props AgentProps(AgentState state, GroupSpec group, IActorRef model, IActorRef supervisor, int credits, int maxRejectionsInARow);
+
+    /// <summary>
+    /// True when the children announce the agent itself once it runs (<c>ShardedAgentProtocol.AgentReady</c>): the supervisor then
+    /// starts the run only when every agent is ready, and tells each agent things directly from then on.
+    /// </summary>
+    bool AnnouncesAgents { get; }
 }
 
 /// <summary>Agents as children of the supervisor, in its process: a single-process run.</summary>
@@ -33,4 +39,7 @@ public sealed class LocalAgents : IAgentPlacement
     /// <inheritdoc />
     public Props AgentProps(AgentState state, GroupSpec group, IActorRef model, IActorRef supervisor, int credits, int maxRejectionsInARow) =>
         TaskAgent.Props(state, group, model, credits, maxRejectionsInARow);
+
+    /// <inheritdoc />
+    public bool AnnouncesAgents => false;
 }

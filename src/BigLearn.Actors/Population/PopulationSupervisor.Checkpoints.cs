@@ -64,8 +64,8 @@ public sealed partial class PopulationSupervisor
     private bool ContinueFromCheckpoint()
     {
         if (_options.Restore is not { } restore) return false;
-        foreach (var pending in restore.Model.Pending) _model.Tell(new RestorePending(pending), _agents[pending.Proposal.AgentId]);
-        foreach (int id in _restoredActive.Order()) _agents[id].Tell(TaskAgentProtocol.Activate.Instance);
+        foreach (var pending in restore.Model.Pending) _model.Tell(new RestorePending(pending), _targets[pending.Proposal.AgentId]);
+        foreach (int id in _restoredActive.Order()) _targets[id].Tell(TaskAgentProtocol.Activate.Instance);
         _log.Info("Continuing from the checkpoint at {0} tasks", restore.TasksDone);
         if (_tasksDone >= _spec.BudgetTasks) Finish();
         return true;
@@ -77,7 +77,7 @@ public sealed partial class PopulationSupervisor
         {
             _collecting = point.Model;
             _snapshots.Clear();
-            foreach (var agent in _agents) agent.Tell(GetAgentSnapshot.Instance);
+            foreach (var agent in _targets) agent.Tell(GetAgentSnapshot.Instance);
             Timers.StartSingleTimer("snapshots", SnapshotsTimedOut.Instance, StatsTimeout);
             if (_agents.Count == 0) EmitCheckpoint();
         });

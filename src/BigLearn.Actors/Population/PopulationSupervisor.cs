@@ -33,7 +33,10 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
     private readonly IActorRef? _observer;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly int[] _groupOfAgent;
-    private readonly List<IActorRef> _agents = [];
+    private readonly List<IActorRef> _agents = []; // the children: watched and stopped
+    private readonly List<IActorRef> _targets = []; // where agents are told things: the children, or the sharded agents once ready
+    private int _unready;
+    private IActorRef? _startAsker;
     private readonly long[] _tasks, _applied, _steps, _rejections;
     private readonly List<Evaluation> _evaluations = [];
     private readonly SortedDictionary<int, AgentStats> _agentStats = [];
@@ -90,7 +93,9 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
             var agent = Context.ActorOf(_options.Placement.AgentProps(state, _spec.Groups[group], _model, Self, _spec.Credits, _options.MaxRejectionsInARow), $"agent-{id}");
             Context.Watch(agent);
             _agents.Add(agent);
+            _targets.Add(agent);
         }
+        _unready = _options.Placement.AnnouncesAgents ? _agents.Count : 0;
         RestoreTallies();
     }
 
@@ -118,8 +123,15 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
                 Fail(_lostBeforeStart); // a run without one of its agents would wait for it forever in lockstep
                 return;
             }
-            Become(Running);
-            if (!ContinueFromCheckpoint()) EnterPhase(0);
+            if (_unready > 0) _startAsker = Sender; // starts when the last agent is ready
+            else Start();
+        });
+        Receive<Cluster.ShardedAgentProtocol.AgentReady>(ready =>
+        {
+            // From now on the agent is told things directly, as the model tells it: one hop each, so a phase switch's
+            // deactivation still reaches it before the model's withdrawals (as with local agents).
+            _targets[ready.AgentId] = ready.Agent;
+            if (--_unready == 0 && _startAsker is not null && _lostBeforeStart is null) Start();
         });
         Receive<Cluster.ShardedAgentProtocol.AgentLost>(lost => _lostBeforeStart ??= $"agent {lost.AgentId} was lost with its node {lost.Node} before the run started");
         Receive<Terminated>(t =>
@@ -127,6 +139,12 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
             _log.Warning("{0} stopped before the run started", t.ActorRef.Path.Name);
             _lostBeforeStart ??= $"{t.ActorRef.Path.Name} stopped before the run started";
         });
+    }
+
+    private void Start()
+    {
+        Become(Running);
+        if (!ContinueFromCheckpoint()) EnterPhase(0);
     }
 
     private void Running()
@@ -154,7 +172,7 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
         Receive<ModelStats>(_ =>
         {
             // Each agent was told about its last result and its withdrawal before this reply, so its stats are complete.
-            foreach (var agent in _agents) agent.Tell(TaskAgentProtocol.GetStats.Instance);
+            foreach (var agent in _targets) agent.Tell(TaskAgentProtocol.GetStats.Instance);
         });
         Receive<AgentStats>(stats =>
         {
@@ -198,7 +216,7 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
     private void Finish()
     {
         Become(Collecting);
-        foreach (var agent in _agents) agent.Tell(Deactivate.Instance);
+        foreach (var agent in _targets) agent.Tell(Deactivate.Instance);
         _model.Tell(new SetActive([], _spec.BudgetTasks));
         // The model answers GetModelStats after it has handled SetActive, i.e. after it has sent every withdrawal.
         // Asking the agents for their stats only then makes those stats (in-flight, withdrawals) the same whatever
@@ -257,7 +275,7 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
     private void ForAgents(Func<int, bool> groupFilter, object message)
     {
         for (int id = 0; id < _agents.Count; id++)
-            if (groupFilter(_groupOfAgent[id])) _agents[id].Tell(message);
+            if (groupFilter(_groupOfAgent[id])) _targets[id].Tell(message);
     }
 
     private sealed class StatsTimedOut

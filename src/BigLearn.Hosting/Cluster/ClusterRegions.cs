@@ -39,9 +39,9 @@ public sealed record ClusterRegions(IActorRef Experiments, IActorRef Agents)
             : sharding.StartProxy(ShardedAgents.TypeName, ClusterRoles.Agents, new EnvelopeExtractor(ShardedAgents.Shards));
         var experiments = roles.Contains(ClusterRoles.Model)
             ? sharding.Start(ExperimentProtocol.TypeName, ExperimentHost.Props(agents),
-                ClusterShardingSettings.Create(system).WithRole(ClusterRoles.Model), new EnvelopeExtractor(ExperimentProtocol.Shards),
+                ClusterShardingSettings.Create(system).WithRole(ClusterRoles.Model), new ExperimentExtractor(),
                 new FewestShardsNoRebalance(), PoisonPill.Instance)
-            : sharding.StartProxy(ExperimentProtocol.TypeName, ClusterRoles.Model, new EnvelopeExtractor(ExperimentProtocol.Shards));
+            : sharding.StartProxy(ExperimentProtocol.TypeName, ClusterRoles.Model, new ExperimentExtractor());
         return new ClusterRegions(experiments, agents);
     }
 

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Cluster.Sharding;
 using Akka.Event;
 using BigLearn.Hosting.Running;
 using static BigLearn.Actors.Cluster.ExperimentProtocol;
@@ -72,7 +71,7 @@ internal sealed class Submitter : ReceiveActor, IWithTimers
                 Context.Stop(Self);
                 return;
             }
-            _experiments.Tell(new ShardingEnvelope(_submit.Experiment, _submit));
+            _experiments.Tell(_submit);
         });
     }
 
@@ -85,7 +84,7 @@ internal sealed class Submitter : ReceiveActor, IWithTimers
 
     private void Send()
     {
-        _experiments.Tell(new ShardingEnvelope(_submit.Experiment, _submit));
+        _experiments.Tell(_submit);
         Timers.StartPeriodicTimer("resend", Resend.Instance, ResendEvery);
     }
 
