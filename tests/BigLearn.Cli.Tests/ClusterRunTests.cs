@@ -59,12 +59,25 @@ public sealed class ClusterRunTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_run_survives_the_loss_of_an_agents_node_and_then_of_the_node_holding_its_model()
+    public async Task A_sweep_spreads_over_the_model_nodes_and_a_run_survives_the_loss_of_an_agents_node_then_of_the_node_holding_its_model()
     {
         // Two model-role nodes (the model can move) and one agents-only node.
         var (seed, nodes) = await StartCluster(["model,agents", "model,agents", "agents"]);
         try
         {
+            // Two seeds of a sweep run at once, one on each model-role node, each with the summary of its single-process run.
+            var sweep = Path.Combine(_root, "sweep");
+            await Succeeds(Start(["run", ValidationTests.SmokeConfig(), "--seeds", "888,5079", "--cluster", seed, "--out", sweep]));
+            await Succeeds(Start(["run", ValidationTests.SmokeConfig(), "--seeds", "888,5079", "--out", sweep + "-local"]));
+            var models = new[] { "seed-888", "seed-5079" }.Select(name =>
+            {
+                Assert.Equal(Summary(Path.Combine(sweep + "-local", name)).ToJsonString(), Summary(Path.Combine(sweep, name)).ToJsonString());
+                return JsonNode.Parse(File.ReadAllText(Path.Combine(sweep, name, "cluster.json")))!["modelNode"]!.GetValue<string>();
+            }).ToArray();
+            Assert.NotEqual(models[0], models[1]);
+            Assert.True(File.Exists(Path.Combine(sweep, "sweep.json")) && File.Exists(Path.Combine(sweep, "sweep.md")));
+            Log($"a sweep of two seeds ran on {string.Join(" and ", models)}");
+
             // SIGKILL of the agents-only node while it holds agents: they come back elsewhere from the newest checkpoint.
             var lostAgents = Path.Combine(_root, "agents-lost");
             var run = Start(["run", Config("gmm25-biglearn.conf"), "--set", "budget=1500", "--cluster", seed, "--out", lostAgents]);
