@@ -9,7 +9,7 @@ namespace BigLearn.Cli.Commands;
 /// <c>biglearn bench [--tasks N] [--actor-tasks N]</c>: (a) steps/s of the §4.1 trainer as a plain loop and through the actors
 /// (one agent, lockstep) and their ratio; (b) tasks/s and memory per agent with 1, 100, 1,000 and 10,000 agents (no-op model).
 /// </summary>
-internal static class BenchCommand
+internal static partial class BenchCommand
 {
     public static Command Create(CliConsole console)
     {
@@ -23,11 +23,25 @@ internal static class BenchCommand
             Description = "Tasks per population size for the actor throughput measurement (no-op model)",
             DefaultValueFactory = _ => 20_000,
         };
-        var command = new Command("bench", "Measure the actors' overhead on real GMM training, and their throughput and memory per agent at scale")
+        var cluster = new Option<string?>("--cluster")
         {
-            tasks, actorTasks,
+            Description = "Instead: tasks/s of the paper's schedule (--tasks, default 1000) in one process and on the cluster at HOST:PORT, lockstep and free",
+            HelpName = "HOST:PORT",
         };
-        command.SetAction((parsed, _) => Task.FromResult(Run(console, parsed.GetValue(tasks), parsed.GetValue(actorTasks))));
+        var config = new Option<string>("--config")
+        {
+            Description = "With --cluster: the experiment to time",
+            DefaultValueFactory = _ => "configs/gmm25-biglearn.conf",
+            HelpName = "CONFIG",
+        };
+        var command = new Command("bench", "Measure the actors' overhead on real GMM training, and their throughput and memory per agent at scale " +
+            "(or, with --cluster, the cost of running over the wire)")
+        {
+            tasks, actorTasks, cluster, config,
+        };
+        command.SetAction((parsed, cancellationToken) => Task.FromResult(parsed.GetValue(cluster) is { } endpoint
+            ? RunCluster(console, endpoint, parsed.GetValue(config)!, parsed.GetResult(tasks) is { Implicit: false } ? parsed.GetValue(tasks) : 1000, cancellationToken)
+            : Run(console, parsed.GetValue(tasks), parsed.GetValue(actorTasks))));
         return command;
     }
 
