@@ -92,6 +92,27 @@ public sealed class ClusterNodeTests
         Assert.Contains(expected, errors);
     }
 
+    [Fact]
+    public void Run_on_a_cluster_that_is_not_there_or_with_options_that_need_one_is_a_one_line_refusal_that_writes_nothing()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "biglearn-no-cluster-" + Guid.NewGuid().ToString("N"));
+        string port = FreePort().ToString(CultureInfo.InvariantCulture);
+        foreach (var (args, expected) in new (string[], string)[]
+        {
+            (["--cluster", $"127.0.0.1:{port}", "--out", folder], $"--cluster 127.0.0.1:{port}: no answer from a biglearn node at akka.tcp://biglearn@127.0.0.1:{port} within 10 s"),
+            (["--cluster", $"127.0.0.1:{port}", "--seeds", "888,5079", "--out", folder], "no answer from a biglearn node"),
+            (["--cluster", "localhost", "--out", folder], "--cluster: 'localhost' is not HOST:PORT"),
+            (["--tls-cert", "cluster.pfx", "--out", folder], "--tls-cert: only with --cluster HOST:PORT"),
+            (["--insecure", "--out", folder], "--insecure: only with --cluster HOST:PORT"),
+        })
+        {
+            var (code, _, errors) = Run(["run", ValidationTests.SmokeConfig(), .. args]);
+            Assert.Equal(2, code);
+            Assert.Contains(expected, ValidationTests.SingleLine(errors));
+            Assert.False(Directory.Exists(folder), $"{string.Join(' ', args)} left {folder} behind");
+        }
+    }
+
     [Theory]
     [InlineData("10.1.2.3")]
     [InlineData("0.0.0.0")]

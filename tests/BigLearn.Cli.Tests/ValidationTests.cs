@@ -15,7 +15,7 @@ public sealed class ValidationTests : IDisposable
         return (code, output.ToString(), error.ToString());
     }
 
-    private static string SingleLine(string text)
+    internal static string SingleLine(string text)
     {
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length == 1, $"expected one line, got: {text}");

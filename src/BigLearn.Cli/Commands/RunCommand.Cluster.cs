@@ -45,11 +45,22 @@ internal static partial class RunCommand
         var configs = seeds.Select(seed => ModelKinds.Load(configPath, [.. sets, $"seed={seed}"])).ToArray(); // all checked before any runs
         var tls = target.Tls;
         string sweepId = Path.GetFileName(Path.GetFullPath(folder));
+        bool created = !Directory.Exists(folder);
         Directory.CreateDirectory(folder);
-        var finished = WithProgress(console, seeds.Select(s => $"seed {s}").ToArray(), configs[0].Run.Population.BudgetTasks, progress =>
-            ClusterSubmission.RunAsync(endpoint, tls, target.Insecure,
-                seeds.Select((seed, i) => new ClusterRunRequest($"{sweepId}-seed-{seed}", configs[i].Run.Source, Path.Combine(folder, $"seed-{seed}"), progress[i])).ToArray(),
-                null, console.Error, signals.Token).GetAwaiter().GetResult());
+        IReadOnlyList<ExperimentFinished> finished;
+        try
+        {
+            finished = WithProgress(console, seeds.Select(s => $"seed {s}").ToArray(), configs[0].Run.Population.BudgetTasks, progress =>
+                ClusterSubmission.RunAsync(endpoint, tls, target.Insecure,
+                    seeds.Select((seed, i) => new ClusterRunRequest($"{sweepId}-seed-{seed}", configs[i].Run.Source, Path.Combine(folder, $"seed-{seed}"), progress[i])).ToArray(),
+                    null, console.Error, signals.Token).GetAwaiter().GetResult());
+        }
+        catch
+        {
+            // Nothing half-written: a sweep that never ran leaves no folder (seeds that did finish keep theirs).
+            if (created && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
+            throw;
+        }
         var rows = finished.Select((f, i) => SweepRowOf(f.Folder, seeds[i], $"seed-{seeds[i]}")).ToArray();
         SweepWriter.Write(folder, configs[0].Run.Experiment, rows);
         console.Output.WriteLine($"wrote {finished.Count} runs, sweep.json and sweep.md to {Path.GetFullPath(folder)}");
