@@ -44,6 +44,12 @@ public sealed class ClusterRunTests(Xunit.Abstractions.ITestOutputHelper output)
                 await Succeeds(Start(["run", config, .. sets, "--out", alone]));
                 Assert.Equal(Summary(alone).ToJsonString(), Summary(onCluster).ToJsonString());
                 Assert.Equal([], JsonNode.Parse(File.ReadAllText(Path.Combine(onCluster, "cluster.json")))!["recoveries"]!.AsArray().Select(r => r!.ToString()));
+                // The run's own log lines, out of the model node's log: the supervisor's phases and the checkpoints, as in one process.
+                var log = File.ReadAllText(Path.Combine(onCluster, "log.jsonl"));
+                Assert.Contains("Phase {0}: tasks", log);
+                Assert.Contains("Checkpoint at {Step} tasks", log);
+                Assert.Equal(File.ReadAllLines(Path.Combine(alone, "log.jsonl")).Count(l => l.Contains("Checkpoint at")),
+                    File.ReadAllLines(Path.Combine(onCluster, "log.jsonl")).Count(l => l.Contains("Checkpoint at")));
             }
 
             var free = Path.Combine(_root, "free");

@@ -104,8 +104,11 @@ public static partial class ExperimentRun
         var settings = experiment.Run;
         (IRunOutcome Outcome, bool Interrupted) result;
         var context = new RunContext(run.Path, configText, restore?.Manifest.ConfigOrigin ?? settings.Source.Origin, restore) { Cluster = cluster };
-        // Serilog's static logger is the process's: a cluster node may run several experiments at once, so their lines go to the node's log.
-        using (cluster is null ? RunLogging.Start(Path.Combine(run.Path, "log.jsonl"), settings.FileLogLevel, consoleLog) : null)
+        // Serilog's static logger is the process's: on a cluster node, which may run several experiments at once, the node's logger
+        // hands each run the events of its own actors.
+        using (cluster is null
+            ? RunLogging.Start(Path.Combine(run.Path, "log.jsonl"), settings.FileLogLevel, consoleLog)
+            : RunLogFiles.Attach(cluster.ActorPrefix, Path.Combine(run.Path, "log.jsonl"), settings.FileLogLevel))
             result = Execute(experiment, session, context, progress, stage, cancellationToken);
         stage?.Invoke("writing the run folder");
         // Stamped in the scratch folder, so summary.json and report.md are published once, provenance included.
@@ -117,7 +120,7 @@ public static partial class ExperimentRun
             return written;
         }).ToList();
         files.Insert(0, "config.conf");
-        if (cluster is null) files.Add("log.jsonl");
+        files.Add("log.jsonl");
         // A kind without checkpoints cannot be resumed: its folder is final even when the run was interrupted.
         if (!result.Interrupted || !experiment.Checkpoints) run.MarkComplete();
         return new ExperimentRunOutput(run.Path, files, result.Outcome) { Interrupted = result.Interrupted };
@@ -228,7 +231,8 @@ public static partial class ExperimentRun
                 new Dictionary<long, double>(record.EvaluationSeconds), _offset + clock.Elapsed.TotalSeconds,
                 Sections.ToDictionary(s => s.Name, s => s.Capture()));
             var written = CheckpointStore.Write(context.Folder, state, context.ConfigText, context.ConfigOrigin, config.Checkpoint.Keep);
-            Serilog.Log.Information("Checkpoint at {Step} tasks: {Bytes} bytes in {Milliseconds} ms ({Bundle})",
+            var log = context.Cluster is { } cluster ? Serilog.Log.ForContext(RunLogFiles.RunProperty, cluster.ActorPrefix) : Serilog.Log.Logger;
+            log.Information("Checkpoint at {Step} tasks: {Bytes} bytes in {Milliseconds} ms ({Bundle})",
                 state.TasksDone, written.Bytes, Math.Round(written.Seconds * 1000, 1), Path.GetFileName(written.Path));
         }
     }

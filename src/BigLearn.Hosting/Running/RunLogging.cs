@@ -47,12 +47,15 @@ internal sealed class RunLogging : IDisposable
     /// </summary>
     public static RunLogging StartConsole(LogLevel level, TextWriter? console)
     {
+        // Everything reaches the runs' own files (each takes its level); the console shows the node's level.
         var configuration = new LoggerConfiguration()
-            .MinimumLevel.Is(ToSerilog(level))
-            .Enrich.FromLogContext();
+            .MinimumLevel.Debug()
+            .Enrich.FromLogContext()
+            .WriteTo.Sink(RunLogFiles.Instance);
         configuration = console is null
-            ? configuration.WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            : configuration.WriteTo.Sink(new LineSink(console));
+            ? configuration.WriteTo.Console(restrictedToMinimumLevel: ToSerilog(level), standardErrorFromLevel: LogEventLevel.Verbose,
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            : configuration.WriteTo.Sink(new LineSink(console), ToSerilog(level));
         return new RunLogging(configuration.CreateLogger());
     }
 
@@ -84,7 +87,7 @@ internal sealed class RunLogging : IDisposable
         }
     }
 
-    private static LogEventLevel ToSerilog(LogLevel level) => level switch
+    internal static LogEventLevel ToSerilog(LogLevel level) => level switch
     {
         LogLevel.Debug => LogEventLevel.Debug,
         LogLevel.Information => LogEventLevel.Information,
