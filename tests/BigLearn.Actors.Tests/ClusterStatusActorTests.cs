@@ -7,14 +7,17 @@ using static BigLearn.Actors.Cluster.ClusterStatusProtocol;
 namespace BigLearn.Actors.Tests;
 
 /// <summary>The status actor on a one-node cluster (loopback, an ephemeral port): what it answers before and after joining.</summary>
-public sealed class ClusterStatusActorTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ConfigurationFactory.ParseString("""
+public sealed class ClusterStatusActorTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ConfigurationFactory.ParseString(OneNodeClusterHocon), output: output)
+{
+    /// <summary>A cluster node on loopback with an ephemeral port and both roles, not yet joined (the TestKit specs' system).</summary>
+    internal const string OneNodeClusterHocon = """
         akka.loglevel = WARNING
         akka.actor.provider = cluster
         akka.remote.dot-netty.tcp.hostname = 127.0.0.1
         akka.remote.dot-netty.tcp.port = 0
         akka.cluster.roles = [model, agents]
-        """), output: output)
-{
+        """;
+
     [Fact]
     public void Before_joining_it_lists_no_member_and_after_joining_itself_it_lists_the_node_up_with_its_roles()
     {

@@ -21,14 +21,10 @@ namespace BigLearn.Actors.Tests;
 /// agent and its node; and the hand-over a recovery makes (a new supervisor and model from a checkpoint, new agent entities from its
 /// snapshots) continues with exactly the tasks of the uninterrupted run.
 /// </summary>
-public sealed class ShardedAgentTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ConfigurationFactory.ParseString("""
-        akka.loglevel = WARNING
-        akka.actor.provider = cluster
-        akka.remote.dot-netty.tcp.hostname = 127.0.0.1
-        akka.remote.dot-netty.tcp.port = 0
-        akka.cluster.roles = [model, agents]
-        akka.cluster.sharding.passivate-idle-entity-after = off
-        """).WithFallback(ModelActor.DispatcherConfig).WithFallback(BigLearnSerializer.Config), output: output)
+public sealed class ShardedAgentTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(
+    ConfigurationFactory.ParseString("akka.cluster.sharding.passivate-idle-entity-after = off")
+        .WithFallback(ConfigurationFactory.ParseString(ClusterStatusActorTests.OneNodeClusterHocon))
+        .WithFallback(ModelActor.DispatcherConfig).WithFallback(BigLearnSerializer.Config), output: output)
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
 
@@ -124,8 +120,6 @@ public sealed class ShardedAgentTests(ITestOutputHelper output) : Akka.TestKit.X
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
         cluster.Join(cluster.SelfAddress);
         await up.Task.WaitAsync(RunTimeout);
-        return await ClusterSharding.Get(Sys).StartAsync(ShardedAgents.TypeName, AgentEntity.Props((_, _) => Spec()),
-            ClusterShardingSettings.Create(Sys).WithRole(Cluster.ClusterRoles.Agents), new EnvelopeExtractor(ShardedAgents.Shards),
-            new FewestShardsNoRebalance(), PoisonPill.Instance);
+        return ShardedAgents.StartRegion(Sys, (_, _) => Spec());
     }
 }

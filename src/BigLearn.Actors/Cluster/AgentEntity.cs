@@ -32,11 +32,7 @@ public sealed class AgentEntity : ReceiveActor
     {
         _specOf = specOf;
         Receive<StartAgent>(Start);
-        Receive<StopAgent>(stop =>
-        {
-            if (_incarnation is not null && stop.Incarnation != _incarnation) return;
-            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
-        });
+        Receive<StopAgent>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
         Receive<CheckpointProtocol.AgentStopped>(stopped => _supervisor.Tell(stopped));
         Receive<Terminated>(t =>
         {
@@ -69,15 +65,11 @@ public sealed class AgentEntity : ReceiveActor
 
     private void Start(StartAgent start)
     {
-        if (start.Incarnation == _incarnation)
+        // The entity id holds the incarnation, so a second start is always a repeat of the first: answered, nothing restarted.
+        if (_incarnation is not null)
         {
-            Sender.Tell(new AgentStarted(start.Snapshot.AgentId, start.Incarnation), _agent); // a repeat: answered, nothing restarted
+            Sender.Tell(new AgentStarted(start.Snapshot.AgentId, _incarnation), _agent);
             return;
-        }
-        if (_agent is not null)
-        {
-            Context.Unwatch(_agent);
-            Context.Stop(_agent);
         }
         var spec = _specOf(start.ConfigText, start.ConfigOrigin);
         var snapshot = start.Snapshot;

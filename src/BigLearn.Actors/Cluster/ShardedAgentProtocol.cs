@@ -11,12 +11,12 @@ namespace BigLearn.Actors.Cluster;
 public static class ShardedAgentProtocol
 {
     /// <summary>
-    /// Starts (or restarts, for a new <paramref name="Incarnation"/>) the agent inside its entity: its state comes whole in
+    /// Starts the agent inside its entity (a repeat is answered again, nothing restarted): its state comes whole in
     /// <paramref name="Snapshot"/>, its group from <paramref name="ConfigText"/> (parsed once per node and experiment). The model and the
     /// supervisor are named by their full actor paths, since references do not ride in our JSON.
     /// </summary>
     /// <param name="Experiment">The experiment's id (the run folder's name).</param>
-    /// <param name="Incarnation">The supervisor's incarnation: a new one (after a recovery) replaces the agent the entity held.</param>
+    /// <param name="Incarnation">The supervisor's incarnation (part of the entity id: a recovery's new incarnation has new entities).</param>
     /// <param name="ConfigText">The experiment's resolved configuration.</param>
     /// <param name="ConfigOrigin">Where the configuration came from (for messages).</param>
     /// <param name="Snapshot">The agent's whole state.</param>
@@ -45,7 +45,7 @@ public static class ShardedAgentProtocol
     /// <param name="Agent">The agent (the <c>TaskAgent</c> inside its entity).</param>
     public sealed record AgentReady(int AgentId, Akka.Actor.IActorRef Agent);
 
-    /// <summary>To the entity when its run is over: stop the agent of <paramref name="Incarnation"/> and passivate.</summary>
-    /// <param name="Incarnation">The incarnation to stop (a newer one is left running).</param>
+    /// <summary>To the entity when its run is over (or recovered since): stop the agent and passivate.</summary>
+    /// <param name="Incarnation">The incarnation that ends (the entity id holds it too; kept for logs and the wire's shape).</param>
     public sealed record StopAgent(string Incarnation) : IBigLearnMessage;
 }

@@ -35,6 +35,18 @@ public sealed record ShardedAgents(IActorRef Region, string Experiment, string I
     /// <summary>The experiment an entity id belongs to (an experiment id is a folder name, without '/').</summary>
     public static string ExperimentOf(string entityId) => entityId[..Math.Max(0, entityId.IndexOf('/'))];
 
+    /// <summary>
+    /// Starts the agent shard region on a node with the agents role: entities built by <see cref="AgentEntity.Props"/> with
+    /// <paramref name="specOf"/>, placed by <see cref="FewestShardsNoRebalance"/>.
+    /// </summary>
+    public static IActorRef StartRegion(ActorSystem system, Func<string, string, PopulationSpec> specOf) =>
+        ClusterSharding.Get(system).Start(TypeName, AgentEntity.Props(specOf), ClusterShardingSettings.Create(system).WithRole(ClusterRoles.Agents),
+            new EnvelopeExtractor(Shards), new FewestShardsNoRebalance(), PoisonPill.Instance);
+
+    /// <summary>Starts a proxy of the agent shard region, for a node without the agents role.</summary>
+    public static IActorRef StartProxy(ActorSystem system) =>
+        ClusterSharding.Get(system).StartProxy(TypeName, ClusterRoles.Agents, new EnvelopeExtractor(Shards));
+
     /// <inheritdoc />
     public bool AnnouncesAgents => true;
 

@@ -36,7 +36,6 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
     private readonly List<IActorRef> _agents = []; // the children: watched and stopped
     private readonly List<IActorRef> _targets = []; // where agents are told things: the children, or the sharded agents once ready
     private int _unready;
-    private IActorRef? _startAsker;
     private readonly long[] _tasks, _applied, _steps, _rejections;
     private readonly List<Evaluation> _evaluations = [];
     private readonly SortedDictionary<int, AgentStats> _agentStats = [];
@@ -123,15 +122,14 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
                 Fail(_lostBeforeStart); // a run without one of its agents would wait for it forever in lockstep
                 return;
             }
-            if (_unready > 0) _startAsker = Sender; // starts when the last agent is ready
-            else Start();
+            if (_unready == 0) Start(); // otherwise when the last agent is ready
         });
         Receive<Cluster.ShardedAgentProtocol.AgentReady>(ready =>
         {
             // From now on the agent is told things directly, as the model tells it: one hop each, so a phase switch's
             // deactivation still reaches it before the model's withdrawals (as with local agents).
             _targets[ready.AgentId] = ready.Agent;
-            if (--_unready == 0 && _startAsker is not null && _lostBeforeStart is null) Start();
+            if (--_unready == 0 && _asker is not null && _lostBeforeStart is null) Start();
         });
         Receive<Cluster.ShardedAgentProtocol.AgentLost>(lost => _lostBeforeStart ??= $"agent {lost.AgentId} was lost with its node {lost.Node} before the run started");
         Receive<Terminated>(t =>

@@ -32,11 +32,7 @@ public sealed record ClusterRegions(IActorRef Experiments, IActorRef Agents)
     public static ClusterRegions Start(ActorSystem system, IReadOnlyCollection<string> roles)
     {
         var sharding = ClusterSharding.Get(system);
-        var agents = roles.Contains(ClusterRoles.Agents)
-            ? sharding.Start(ShardedAgents.TypeName, AgentEntity.Props(PopulationOf),
-                ClusterShardingSettings.Create(system).WithRole(ClusterRoles.Agents), new EnvelopeExtractor(ShardedAgents.Shards),
-                new FewestShardsNoRebalance(), PoisonPill.Instance)
-            : sharding.StartProxy(ShardedAgents.TypeName, ClusterRoles.Agents, new EnvelopeExtractor(ShardedAgents.Shards));
+        var agents = roles.Contains(ClusterRoles.Agents) ? ShardedAgents.StartRegion(system, PopulationOf) : ShardedAgents.StartProxy(system);
         var experiments = roles.Contains(ClusterRoles.Model)
             ? sharding.Start(ExperimentProtocol.TypeName, ExperimentHost.Props(agents),
                 ClusterShardingSettings.Create(system).WithRole(ClusterRoles.Model), new ExperimentExtractor(),
