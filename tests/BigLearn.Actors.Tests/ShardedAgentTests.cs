@@ -71,6 +71,34 @@ public sealed class ShardedAgentTests(ITestOutputHelper output) : Akka.TestKit.X
     }
 
     [Fact]
+    public async Task An_agent_lost_while_the_run_waits_for_its_agents_to_be_ready_fails_the_run_at_once()
+    {
+        // Agents that never become ready; one is lost a moment after the run was asked to start.
+        var supervisor = Sys.ActorOf(PopulationSupervisor.Props(Spec(), Runtime, null, new PopulationOptions { Placement = new NeverReady() }));
+        var answer = supervisor.Ask<RunCompleted>(StartRun.Instance, RunTimeout);
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => answer.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.StartsWith("agent 3 was lost with its node nowhere before the run started", failure.Message);
+    }
+
+    // A placement whose children never announce their agent; the child of agent 3 reports it lost after 300 ms.
+    private sealed class NeverReady : IAgentPlacement
+    {
+        public bool AnnouncesAgents => true;
+
+        public Props AgentProps(Agents.AgentState state, GroupSpec group, IActorRef model, IActorRef supervisor, int credits, int maxRejectionsInARow) =>
+            Props.Create(() => new SilentAgent(state.AgentId));
+    }
+
+    private sealed class SilentAgent : ReceiveActor
+    {
+        public SilentAgent(int id)
+        {
+            if (id == 3) Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromMilliseconds(300), Context.Parent, new ShardedAgentProtocol.AgentLost(3, "nowhere"), Self);
+            ReceiveAny(_ => { });
+        }
+    }
+
+    [Fact]
     public async Task A_hand_over_from_a_checkpoint_to_a_new_supervisor_and_new_agent_entities_continues_as_the_uninterrupted_run()
     {
         var region = await StartCluster();

@@ -131,12 +131,19 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
             _targets[ready.AgentId] = ready.Agent;
             if (--_unready == 0 && _asker is not null && _lostBeforeStart is null) Start();
         });
-        Receive<Cluster.ShardedAgentProtocol.AgentLost>(lost => _lostBeforeStart ??= $"agent {lost.AgentId} was lost with its node {lost.Node} before the run started");
+        Receive<Cluster.ShardedAgentProtocol.AgentLost>(lost => LostBeforeStart($"agent {lost.AgentId} was lost with its node {lost.Node} before the run started"));
         Receive<Terminated>(t =>
         {
             _log.Warning("{0} stopped before the run started", t.ActorRef.Path.Name);
-            _lostBeforeStart ??= $"{t.ActorRef.Path.Name} stopped before the run started";
+            LostBeforeStart($"{t.ActorRef.Path.Name} stopped before the run started");
         });
+    }
+
+    // Kept for the start; when the start is already waiting for its agents to be ready, it fails now (that agent never will be).
+    private void LostBeforeStart(string reason)
+    {
+        _lostBeforeStart ??= reason;
+        if (_asker is not null) Fail(_lostBeforeStart);
     }
 
     private void Start()
