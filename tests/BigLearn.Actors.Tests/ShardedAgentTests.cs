@@ -18,7 +18,7 @@ namespace BigLearn.Actors.Tests;
 /// <summary>
 /// Agents as sharded entities on a one-node cluster (loopback, an ephemeral port): a lockstep population whose agents live behind
 /// <see cref="AgentProxy"/> runs exactly the tasks of the same population with local agents; a lost entity fails the run naming the
-/// agent and its node; and the hand-over a recovery makes (a new supervisor and model from a checkpoint, new agent entities from its
+/// agent and its node (and at once when the start is still waiting for its agents); and the hand-over a recovery makes (a new supervisor and model from a checkpoint, new agent entities from its
 /// snapshots) continues with exactly the tasks of the uninterrupted run.
 /// </summary>
 public sealed class ShardedAgentTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(
