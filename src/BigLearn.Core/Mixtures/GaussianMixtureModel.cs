@@ -44,6 +44,7 @@ public sealed class GaussianMixtureModel : nn.Module, IGaussianMixture
         Components = components;
         LearnableWeights = learnableWeights;
         device ??= CPU;
+        OnCpu = device.type == DeviceType.CPU;
 
         // Initial means from the project's own generator, so they do not depend on libtorch's RNG.
         var rng = new Rng(unchecked((ulong)seed));
@@ -68,6 +69,12 @@ public sealed class GaussianMixtureModel : nn.Module, IGaussianMixture
 
     /// <inheritdoc />
     public int Components { get; }
+
+    /// <summary>
+    /// True when the parameters live on the CPU (fixed at construction: the module is never moved). Read per step by the
+    /// plain-arithmetic path, where asking libtorch for the device would cost more than the step's arithmetic.
+    /// </summary>
+    public bool OnCpu { get; }
 
     /// <summary>True when the weight logits are trained.</summary>
     public bool LearnableWeights { get; }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using BigLearn.Core.Mixtures;
+using BigLearn.Core.Randomness;
 using BigLearn.Core.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -43,29 +44,81 @@ internal sealed partial class DirectReverseKl
     private double[] _targetMeans = [], _targetScales = [], _targetLogWeights = [];
     private LearningTask? _targetPreparedFor; // the task the target's prepared form belongs to (joint: any)
     private double[] _modelScales = [], _direction = [];
+    private int[] _z = [];
+    private double[] _noise = [], _taskNoise = [], _cumulative = [];
 
     /// <summary>True when this class computes the task on this model (CPU, float64, joint or 1-D marginal).</summary>
     public static bool Supports(GaussianMixtureModel model, LearningTask task) =>
-        model.Means.device_type == DeviceType.CPU && model.Means.dtype == ScalarType.Float64
+        model.OnCpu // and float64: the model always is
         && (task.Kind == TaskKind.Joint || (task.Kind == TaskKind.Marginal && task.Target.Length == 1));
 
     /// <summary>
     /// The loss and its gradient with respect to the flat parameter vector <paramref name="theta"/> (the layout of
     /// <see cref="GaussianMixtureModel.GetParameterVector"/>: means, cholesky, weight logits). The logits' gradient
-    /// is zero unless the weights are learnable.
+    /// is zero unless the weights are learnable. The draws come from libtorch's <paramref name="generator"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double Loss, double[] Gradient) LossAndGradient(GaussianMixtureModel model, TargetMixture target, LearningTask task,
         int samples, Generator generator, double[] theta)
+    {
+        Check(model, target, task, theta);
+        int d = model.Dim;
+        var (z, noise) = Draw(model, samples, d, generator);
+        var taskNoise = task.Noise > 0 ? DrawTaskNoise(samples, task.Kind == TaskKind.Joint ? d : 1, generator) : null;
+        return LossAndGradient(model, target, task, samples, z, noise, taskNoise, theta);
+    }
+
+    /// <summary>
+    /// True when <see cref="LossAndGradient(GaussianMixtureModel, TargetMixture, LearningTask, int, TorchCpuGenerator, double[], double[])"/>
+    /// can draw this task's numbers as libtorch would: fixed weights (their probabilities are read once per task) and at
+    /// least <see cref="TorchCpuGenerator.BlockSize"/> normal draws per call (fewer take another algorithm in libtorch).
+    /// </summary>
+    public static bool SupportsOwnDraws(GaussianMixtureModel model, LearningTask task, int samples) =>
+        Supports(model, task) && !model.LearnableWeights
+        && (long)samples * model.Dim >= TorchCpuGenerator.BlockSize
+        && (task.Noise == 0 || (long)samples * (task.Kind == TaskKind.Joint ? model.Dim : 1) >= TorchCpuGenerator.BlockSize);
+
+    /// <summary>
+    /// The same loss and gradient, drawing from <paramref name="generator"/> (libtorch's CPU generator re-implemented:
+    /// the same seed gives the same numbers as the overload above, without a libtorch call). <paramref name="probabilities"/>
+    /// are the model's fixed weights as libtorch computes them (exp of the log-softmax of the logits).
+    /// </summary>
+    public (double Loss, double[] Gradient) LossAndGradient(GaussianMixtureModel model, TargetMixture target, LearningTask task,
+        int samples, TorchCpuGenerator generator, double[] probabilities, double[] theta)
+    {
+        Check(model, target, task, theta);
+        if (!SupportsOwnDraws(model, task, samples)) throw new ArgumentException($"{task} with {samples} samples needs libtorch's draws", nameof(task));
+        int d = model.Dim;
+        if (_z.Length != samples) _z = new int[samples];
+        if (_noise.Length != samples * d) _noise = new double[samples * d];
+        if (_cumulative.Length != model.Components) _cumulative = new double[model.Components];
+        generator.Multinomial(probabilities, _z, _cumulative);
+        generator.FillNormal(_noise);
+        double[]? taskNoise = null;
+        if (task.Noise > 0)
+        {
+            int t = task.Kind == TaskKind.Joint ? d : 1;
+            if (_taskNoise.Length != samples * t) _taskNoise = new double[samples * t];
+            generator.FillNormal(_taskNoise);
+            taskNoise = _taskNoise;
+        }
+        return LossAndGradient(model, target, task, samples, _z, _noise, taskNoise, theta);
+    }
+
+    private static void Check(GaussianMixtureModel model, TargetMixture target, LearningTask task, double[] theta)
     {
         int k = model.Components, d = model.Dim;
         if (theta.Length != k * d + k * d * d + k) throw new ArgumentException($"parameter vector has {theta.Length} numbers, expected {k * d + k * d * d + k}", nameof(theta));
         if (target.Dim != d) throw new ArgumentException($"target is {target.Dim}-dimensional, the model is {d}-dimensional", nameof(target));
         if (!Supports(model, task)) throw new ArgumentException($"{task} on this model needs the autograd path", nameof(task));
-        var (z, noise) = Draw(model, samples, d, generator);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private (double Loss, double[] Gradient) LossAndGradient(GaussianMixtureModel model, TargetMixture target, LearningTask task,
+        int samples, int[] z, double[] noise, double[]? taskNoise, double[] theta)
+    {
+        int k = model.Components, d = model.Dim;
         bool joint = task.Kind == TaskKind.Joint;
         double sigma = task.Noise, extraVariance = sigma * sigma;
-        var taskNoise = sigma > 0 ? DrawTaskNoise(samples, joint ? d : 1, generator) : null;
 
         int scalesAt = k * d, logitsAt = k * d + k * d * d;
         var means = theta.AsSpan(0, k * d);
@@ -88,6 +141,8 @@ internal sealed partial class DirectReverseKl
         foreach (int c in z) counts[c]++;
         var gradient = new double[theta.Length];
         var perComponentSums = new double[k];
+        var sampleWeights = new double[k]; // w_i = π_{z_i} / n_{z_i}, once per component
+        for (int c = 0; c < k; c++) if (counts[c] > 0) sampleWeights[c] = Math.Exp(logWeights[c]) / counts[c];
         var x = new double[d];
         var slope = new double[d];
         var slopeTarget = new double[d];
@@ -118,7 +173,7 @@ internal sealed partial class DirectReverseKl
                 for (int r = 0; r < d; r++) slope[r] = (dModel - dTarget) * _direction[r];
             }
 
-            double w = Math.Exp(logWeights[c]) / counts[c];
+            double w = sampleWeights[c];
             loss += w * logRatio;
             perComponentSums[c] += logRatio;
             for (int r = 0; r < d; r++)

@@ -22,6 +22,8 @@ public sealed partial class GmmTrainer : IContributionProbe
     /// <inheritdoc />
     public double EvaluateObjective()
     {
+        if (UseDirectGradient && Model.OnCpu)
+            return ContributionObjective.Value(Model.GetParameterVector(), Model.Components, Model.Dim, Target);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         return ContributionObjective.Value(Model, Target).item<double>();

@@ -3,6 +3,7 @@ using BigLearn.Core.Mixtures;
 using BigLearn.Core.Randomness;
 using BigLearn.Core.Tasks;
 using BigLearn.Core.Training;
+using TorchSharp;
 
 namespace BigLearn.Core.Tests.Evaluation;
 
@@ -52,6 +53,32 @@ public sealed class ContributionProbeTests
                 trainer.Model.SetParameterVector(theta);
                 double numeric = (up - down) / (2 * h);
                 Assert.True(Math.Abs(numeric - gradient[i]) <= 1e-5 * Math.Max(1, Math.Abs(numeric)), $"{kind} θ[{i}]: autograd {gradient[i]}, finite differences {numeric}");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_plain_arithmetic_objective_equals_libtorchs_on_random_and_trained_parameters()
+    {
+        foreach (var kind in new[] { ContributionObjectiveKind.JointReverseKl, ContributionObjectiveKind.JointNll })
+        {
+            using var trainer = Trainer(kind);
+            var rng = new Rng(3);
+            for (int trial = 0; trial < 4; trial++)
+            {
+                if (trial > 0)
+                {
+                    var theta = trainer.Model.GetParameterVector();
+                    for (int i = 0; i < theta.Length; i++) theta[i] += 0.3 * rng.NextGaussian();
+                    trainer.Model.SetParameterVector(theta);
+                }
+                if (trial == 3) trainer.Run(HaarMarginal(4), 20, 9);
+                double viaLibtorch;
+                using (torch.NewDisposeScope())
+                using (torch.no_grad())
+                    viaLibtorch = trainer.ContributionObjective.Value(trainer.Model, trainer.Target).item<double>();
+                double plain = trainer.EvaluateObjective();
+                Assert.True(Math.Abs(plain - viaLibtorch) <= 1e-12 * Math.Max(1, Math.Abs(viaLibtorch)), $"{kind}, trial {trial}: plain {plain}, libtorch {viaLibtorch}");
             }
         }
     }

@@ -67,6 +67,33 @@ public class GmmTrainerTests
     }
 
     [Fact]
+    public void Tasks_run_without_libtorch_give_the_outcomes_and_parameters_of_libtorchs_draws_to_the_last_bit()
+    {
+        // The paper's mix plus noisy joint and noisy marginal views, and a task refused half-way (a huge learning rate).
+        var rng = new Rng(11);
+        var schedule = PaperLikeSchedule(tasks: 24, innerSteps: 20, seed: 3)
+            .Concat([new ScheduledTask(LearningTask.Joint(2).WithNoise(1), 20, 77),
+                     new ScheduledTask(LearningTask.Marginal(2, [1], OrthogonalTransform.Haar(2, rng)).WithNoise(0.5), 20, 78)])
+            .ToArray();
+        (TaskOutcome[] Outcomes, double[] Theta) Train(bool ownDraws, double learningRate)
+        {
+            using var trainer = new GmmTrainer(new GaussianMixtureModel(2, 25, 888), TargetMixture.Grid(), ObjectiveKind.ReverseKl, learningRate)
+                { UseOwnDraws = ownDraws };
+            var outcomes = Trainer.RunSequence(trainer, schedule).ToArray();
+            return (outcomes, trainer.Model.GetParameterVector());
+        }
+        foreach (double learningRate in new[] { 0.1, 40 })
+        {
+            var (viaLibtorch, theta) = Train(ownDraws: false, learningRate);
+            var (withoutLibtorch, ownTheta) = Train(ownDraws: true, learningRate);
+            Assert.Equal(theta, ownTheta);
+            Assert.Equal(viaLibtorch, withoutLibtorch);
+            if (learningRate > 1) Assert.Contains(withoutLibtorch, o => o.Rejected && o.AppliedSteps > 0);
+            else Assert.All(withoutLibtorch, o => Assert.Equal(20, o.AppliedSteps));
+        }
+    }
+
+    [Fact]
     public void A_step_with_a_non_finite_loss_is_not_applied_and_ends_the_task()
     {
         using var trainer = new GmmTrainer(new GaussianMixtureModel(2, 25, 888), TargetMixture.Grid(), new PoisonedObjective(poisonFromCall: 3));

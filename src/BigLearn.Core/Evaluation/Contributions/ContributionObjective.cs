@@ -1,4 +1,5 @@
 using BigLearn.Core.Mixtures;
+using BigLearn.Core.Objectives;
 using BigLearn.Core.Randomness;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,6 +10,9 @@ namespace BigLearn.Core.Evaluation.Contributions;
 /// The ledger's objective J(θ) as a differentiable scalar, with its random numbers fixed once (common random
 /// numbers): the same θ always gives the same J, so ΔJ of a task is a change of the model, not of the noise.
 /// The fixed batch is kept as plain numbers and turned into a tensor inside the caller's dispose scope.
+/// <see cref="Value(double[], int, int, IGaussianMixture)"/> computes the same J from the parameter vector in plain
+/// arithmetic (no libtorch call: the ledger measures J after every task, and through libtorch that cost ~3 ms, more
+/// than the task's 20 steps); it keeps scratch buffers, so one instance serves one thread.
 /// </summary>
 public sealed class ContributionObjective
 {
@@ -46,6 +50,92 @@ public sealed class ContributionObjective
 
     /// <summary>The settings this objective was made with.</summary>
     public ContributionObjectiveSettings Settings { get; }
+
+    private readonly VectorisedMixtureDensity _preparedModel = new(), _preparedTarget = new();
+    private IGaussianMixture? _loadedTarget;
+    private double[] _scales = [], _point = [];
+
+    /// <summary>
+    /// J at the parameter vector <paramref name="theta"/> (the layout of <see cref="GaussianMixtureModel.GetParameterVector"/>:
+    /// means, raw Cholesky factors with log-diagonals, weight logits) of a model with <paramref name="components"/>
+    /// components in <paramref name="dim"/> dimensions, in plain double arithmetic: equal to <see cref="Value(GaussianMixtureModel, IGaussianMixture)"/>
+    /// up to rounding (the tests hold them to 1e-12).
+    /// </summary>
+    public double Value(double[] theta, int components, int dim, IGaussianMixture target)
+    {
+        int k = components, d = dim;
+        if (theta.Length != k * d + k * d * d + k) throw new ArgumentException($"parameter vector has {theta.Length} numbers, expected {k * d + k * d * d + k}", nameof(theta));
+        if (target.Dim != d) throw new ArgumentException($"target is {target.Dim}-dimensional, the model is {d}-dimensional", nameof(target));
+        var means = theta.AsSpan(0, k * d);
+        if (_scales.Length != k * d * d) _scales = new double[k * d * d];
+        for (int c = 0; c < k; c++)
+            for (int r = 0; r < d; r++)
+                for (int s = 0; s < d; s++)
+                {
+                    double raw = theta[k * d + (c * d + r) * d + s];
+                    _scales[(c * d + r) * d + s] = r > s ? raw : r == s ? Math.Exp(raw) : 0;
+                }
+        var logits = theta.AsSpan(k * d + k * d * d, k);
+        double logNormaliser = LogSumExp(logits);
+        var logWeights = new double[k];
+        for (int c = 0; c < k; c++) logWeights[c] = logits[c] - logNormaliser;
+        _preparedModel.Prepare(means, _scales, logWeights, d);
+        if (_point.Length != d) _point = new double[d];
+
+        if (Settings.Kind == ContributionObjectiveKind.JointNll)
+        {
+            double sum = 0;
+            int n = _batch.Length / d;
+            for (int i = 0; i < n; i++) sum += _preparedModel.LogDensity(_batch.AsSpan(i * d, d));
+            return -sum / n;
+        }
+        if (_shape[0] != k) throw new ArgumentException($"the objective was drawn for {_shape[0]} components, the model has {k}", nameof(components));
+        PrepareTarget(target);
+        int perComponent = (int)_shape[1];
+        double objective = 0;
+        for (int c = 0; c < k; c++)
+        {
+            double componentSum = 0;
+            for (int m = 0; m < perComponent; m++)
+            {
+                int at = (c * perComponent + m) * d;
+                for (int r = 0; r < d; r++)
+                {
+                    double value = means[c * d + r];
+                    for (int s = 0; s <= r; s++) value += _scales[(c * d + r) * d + s] * _batch[at + s];
+                    _point[r] = value;
+                }
+                componentSum += _preparedModel.LogDensity(_point) - _preparedTarget.LogDensity(_point);
+            }
+            objective += Math.Exp(logWeights[c]) * (componentSum / perComponent);
+        }
+        return objective;
+    }
+
+    private static double LogSumExp(ReadOnlySpan<double> values)
+    {
+        double max = double.NegativeInfinity;
+        foreach (double v in values) max = Math.Max(max, v);
+        if (double.IsInfinity(max)) max = 0;
+        double sum = 0;
+        foreach (double v in values) sum += Math.Exp(v - max);
+        return Math.Log(sum) + max;
+    }
+
+    private void PrepareTarget(IGaussianMixture target)
+    {
+        if (ReferenceEquals(target, _loadedTarget)) return;
+        double[] means, scales, logWeights;
+        using (NewDisposeScope())
+        {
+            var q = target.Distribution();
+            means = q.Means.cpu().contiguous().data<double>().ToArray();
+            scales = q.ScaleTril.cpu().contiguous().data<double>().ToArray();
+            logWeights = q.LogWeights.cpu().contiguous().data<double>().ToArray();
+        }
+        _preparedTarget.Prepare(means, scales, logWeights, target.Dim);
+        _loadedTarget = target;
+    }
 
     /// <summary>J(θ) of <paramref name="model"/> against <paramref name="target"/>, in the caller's dispose scope (differentiable in θ).</summary>
     public Tensor Value(GaussianMixtureModel model, IGaussianMixture target)
