@@ -1,4 +1,5 @@
 using BigLearn.Core.Mixtures;
+using BigLearn.Core.Randomness;
 using BigLearn.Core.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,7 +20,7 @@ public sealed record MixtureScore(
     double ReverseKl, double ForwardKl, double HighQualityFraction, int ModesCovered, int ModeCount, int[] SamplesPerMode, int Samples);
 
 /// <summary>Scores a mixture model against a target and estimates task KLs with common random numbers.</summary>
-public static class MixtureEvaluation
+public static partial class MixtureEvaluation
 {
     /// <summary>
     /// Scores <paramref name="model"/> against <paramref name="target"/>: draws <paramref name="samples"/> model
@@ -28,8 +29,14 @@ public static class MixtureEvaluation
     /// it counts for the nearest such component; a component is covered when its count reaches
     /// <paramref name="coverageFraction"/> of its fair share (samples × π_k). The KLs use the same sample count.
     /// </summary>
+    /// <remarks>CPU float64 mixtures are scored in plain arithmetic (<c>EvaluatePlain</c>), the same figures to rounding.</remarks>
     public static MixtureScore Evaluate(IGaussianMixture model, TargetMixture target, long seed, int samples = 10_000,
-        double radiusInSigmas = 3, double coverageFraction = 0.2)
+        double radiusInSigmas = 3, double coverageFraction = 0.2) =>
+        Evaluate(model, target, seed, samples, radiusInSigmas, coverageFraction, plainArithmetic: true);
+
+    /// <summary><see cref="Evaluate(IGaussianMixture, TargetMixture, long, int, double, double)"/>, through libtorch when <paramref name="plainArithmetic"/> is false (tests compare both).</summary>
+    internal static MixtureScore Evaluate(IGaussianMixture model, TargetMixture target, long seed, int samples,
+        double radiusInSigmas, double coverageFraction, bool plainArithmetic)
     {
         if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "samples must be at least 1");
         if (!(radiusInSigmas > 0)) throw new ArgumentOutOfRangeException(nameof(radiusInSigmas), radiusInSigmas, "radius must be positive");
@@ -39,6 +46,9 @@ public static class MixtureEvaluation
         using var noGrad = no_grad();
         var p = model.Distribution().Detach();
         var q = target.Distribution();
+        if (plainArithmetic && p.Means.device_type == DeviceType.CPU && p.Means.dtype == ScalarType.Float64
+            && q.Means.device_type == DeviceType.CPU && (long)samples * model.Dim >= TorchCpuGenerator.BlockSize)
+            return EvaluatePlain(p, q, target, seed, samples, radiusInSigmas, coverageFraction);
         using var generator = new Generator(unchecked((ulong)seed), p.Means.device);
 
         var x = p.Sample(samples, generator).X;

@@ -59,4 +59,25 @@ public class MixtureEvaluationTests
             Assert.Equal(covered, score.ModesCovered);
         }
     }
+
+    [Fact]
+    public void Plain_arithmetic_scores_equal_libtorchs_for_a_spread_model_a_collapsed_one_and_a_3_d_one()
+    {
+        using var target = TargetMixture.Grid();
+        using var spread = new GaussianMixtureModel(2, 25, seed: 4, initialMean: 0, initialSpread: 3);
+        using var collapsed = new GaussianMixtureModel(2, 25, seed: 888);
+        using var target3 = TargetMixture.Grid(3, 2, 0.05, 3);
+        using var model3 = new GaussianMixtureModel(3, 9, seed: 2, initialMean: 0, initialSpread: 2);
+        foreach (var (model, against, samples) in new (IGaussianMixture, TargetMixture, int)[]
+                     { (spread, target, 10_000), (collapsed, target, 3_000), (model3, target3, 5_001), (target, target, 999) })
+        {
+            var plain = MixtureEvaluation.Evaluate(model, against, seed: 7, samples, 3, 0.2, plainArithmetic: true);
+            var viaLibtorch = MixtureEvaluation.Evaluate(model, against, seed: 7, samples, 3, 0.2, plainArithmetic: false);
+            Assert.Equal(viaLibtorch.SamplesPerMode, plain.SamplesPerMode);
+            Assert.Equal(viaLibtorch.ModesCovered, plain.ModesCovered);
+            Assert.Equal(viaLibtorch.HighQualityFraction, plain.HighQualityFraction);
+            Assert.Equal(viaLibtorch.ReverseKl, plain.ReverseKl, 1e-12 * Math.Max(1, Math.Abs(viaLibtorch.ReverseKl)));
+            Assert.Equal(viaLibtorch.ForwardKl, plain.ForwardKl, 1e-12 * Math.Max(1, Math.Abs(viaLibtorch.ForwardKl)));
+        }
+    }
 }
