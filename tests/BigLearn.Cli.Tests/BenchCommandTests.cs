@@ -17,8 +17,11 @@ public sealed class BenchCommandTests
         Assert.Matches(@"plain Trainer\.RunSequence : +\d+(\.\d)? steps/s", text);
         Assert.Matches(@"actors, 1 agent, lockstep : +\d+(\.\d)? steps/s", text);
         Assert.Contains("(same final parameters: yes)", text); // the actors ran exactly the plain loop's work
-        var rows = Regex.Matches(text, @"^ +(\d+) +(\d+) +(\d+)\r?$", RegexOptions.Multiline).Select(m => int.Parse(m.Groups[1].Value)).ToArray();
-        Assert.Equal([1, 100, 1000, 10000], rows);
+        var rows = Regex.Matches(text, @"^ +(\d+) +(\d+) +(\d+) +(\d+\.\d\d)? +(\d+)\r?$", RegexOptions.Multiline).ToArray();
+        Assert.Equal([1, 100, 1000, 10000], rows.Select(m => int.Parse(m.Groups[1].Value)));
+        // At least 50 tasks (--actor-tasks) and 20 per agent, so large populations are timed in their steady flow.
+        Assert.Equal([50, 2000, 20_000, 200_000], rows.Select(m => int.Parse(m.Groups[2].Value)));
+        Assert.Equal(["", "1.00"], rows.Take(2).Select(m => m.Groups[4].Value)); // ratios against 100 agents start there
     }
 
     [Theory]

@@ -106,16 +106,7 @@ public static partial class MixtureEvaluation
             int d = Dim;
             var inverse = new double[Components * d * d];
             for (int c = 0; c < Components; c++)
-            {
-                int at = c * d * d;
-                for (int s = 0; s < d; s++)
-                    for (int r = s; r < d; r++)
-                    {
-                        double value = r == s ? 1 : 0;
-                        for (int j = s; j < r; j++) value -= Scales[at + r * d + j] * inverse[at + j * d + s];
-                        inverse[at + r * d + s] = value / Scales[at + r * d + r];
-                    }
-            }
+                LowerTriangular.Invert(Scales.AsSpan(c * d * d, d * d), inverse.AsSpan(c * d * d, d * d), d);
             return inverse;
         }
     }

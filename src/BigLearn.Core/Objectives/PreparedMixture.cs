@@ -28,14 +28,7 @@ internal sealed class PreparedMixture
         {
             double logDet = 0;
             int at = c * d * d;
-            // Column s of L⁻¹ by forward substitution of L m = e_s (lower triangular).
-            for (int s = 0; s < d; s++)
-                for (int r = s; r < d; r++)
-                {
-                    double value = r == s ? 1 : 0;
-                    for (int j = s; j < r; j++) value -= scales[at + r * d + j] * _inverse[at + j * d + s];
-                    _inverse[at + r * d + s] = value / scales[at + r * d + r];
-                }
+            LowerTriangular.Invert(scales.AsSpan(at, d * d), _inverse.AsSpan(at, d * d), d);
             for (int r = 0; r < d; r++) logDet += Math.Log(scales[at + r * d + r]);
             _constants[c] = logWeights[c] - logDet - d * HalfLog2Pi;
         }

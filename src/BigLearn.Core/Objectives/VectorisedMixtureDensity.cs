@@ -37,16 +37,9 @@ internal sealed class VectorisedMixtureDensity
         for (int c = 0; c < k; c++)
         {
             var l = scales.Slice(c * d * d, d * d);
-            // L⁻¹ by forward substitution, column by column (L m = e_s).
             Array.Clear(column);
+            LowerTriangular.Invert(l, column, d);
             double logDet = 0;
-            for (int s = 0; s < d; s++)
-                for (int r = s; r < d; r++)
-                {
-                    double value = r == s ? 1 : 0;
-                    for (int j = s; j < r; j++) value -= l[r * d + j] * column[j * d + s];
-                    column[r * d + s] = value / l[r * d + r];
-                }
             for (int r = 0; r < d; r++) logDet += Math.Log(l[r * d + r]);
             for (int s = 0; s < d; s++) mean[s * lanes + c] = means[c * d + s];
             for (int e = 0; e < d * d; e++) inverse[e * lanes + c] = column[e];

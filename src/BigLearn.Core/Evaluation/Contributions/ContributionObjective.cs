@@ -76,7 +76,7 @@ public sealed class ContributionObjective
                     _scales[(c * d + r) * d + s] = r > s ? raw : r == s ? Math.Exp(raw) : 0;
                 }
         var logits = theta.AsSpan(k * d + k * d * d, k);
-        double logNormaliser = LogSumExp(logits);
+        double logNormaliser = PreparedMixture.LogSumExp(logits);
         var logWeights = new double[k];
         for (int c = 0; c < k; c++) logWeights[c] = logits[c] - logNormaliser;
         _preparedModel.Prepare(means, _scales, logWeights, d);
@@ -110,16 +110,6 @@ public sealed class ContributionObjective
             objective += Math.Exp(logWeights[c]) * (componentSum / perComponent);
         }
         return objective;
-    }
-
-    private static double LogSumExp(ReadOnlySpan<double> values)
-    {
-        double max = double.NegativeInfinity;
-        foreach (double v in values) max = Math.Max(max, v);
-        if (double.IsInfinity(max)) max = 0;
-        double sum = 0;
-        foreach (double v in values) sum += Math.Exp(v - max);
-        return Math.Log(sum) + max;
     }
 
     private void PrepareTarget(IGaussianMixture target)
