@@ -37,7 +37,6 @@ public static partial class MixtureEvaluation
         int k = reference.Components;
         var inverse = reference.InverseScales();
         var perMode = new int[k];
-        var whitened = new double[d];
         double radius2 = radiusInSigmas * radiusInSigmas;
         for (int i = 0; i < samples; i++)
         {
@@ -63,15 +62,19 @@ public static partial class MixtureEvaluation
         return new MixtureScore(reverse / samples, forward / samples, highQuality / (double)samples, covered, k, perMode, samples);
     }
 
-    /// <summary>A mixture's numbers read out of libtorch once.</summary>
-    private sealed record Plain(int Dim, int Components, double[] Means, double[] Scales, double[] LogWeights, double[] Probabilities)
+    /// <summary>A mixture's numbers read out of libtorch once, with the probabilities its samples are drawn from.</summary>
+    private sealed record Plain(MixtureNumbers Numbers, double[] Probabilities)
     {
+        public int Dim => Numbers.Dim;
+        public int Components => Numbers.Components;
+        public double[] Means => Numbers.Means;
+        public double[] Scales => Numbers.Scales;
+
         public static Plain Read(MixtureDistribution distribution)
         {
             using var scope = NewDisposeScope();
-            double[] Numbers(Tensor t) => t.detach().cpu().contiguous().data<double>().ToArray();
-            return new Plain(distribution.Dim, distribution.Components, Numbers(distribution.Means), Numbers(distribution.ScaleTril),
-                Numbers(distribution.LogWeights), Numbers(distribution.LogWeights.detach().exp())); // as MixtureDistribution.DrawLatents
+            return new Plain(MixtureNumbers.Read(distribution),
+                MixtureNumbers.Numbers(distribution.LogWeights.detach().exp())); // as MixtureDistribution.DrawLatents
         }
 
         /// <summary>x_i = μ_{z_i} + L_{z_i} ε_i with z then ε drawn as <see cref="MixtureDistribution.Sample"/> draws them.</summary>
@@ -96,7 +99,7 @@ public static partial class MixtureEvaluation
         public VectorisedMixtureDensity Density()
         {
             var density = new VectorisedMixtureDensity();
-            density.Prepare(Means, Scales, LogWeights, Dim);
+            density.Prepare(Means, Scales, Numbers.LogWeights, Dim);
             return density;
         }
 

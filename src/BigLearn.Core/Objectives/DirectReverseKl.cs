@@ -122,16 +122,10 @@ internal sealed partial class DirectReverseKl
 
         int scalesAt = k * d, logitsAt = k * d + k * d * d;
         var means = theta.AsSpan(0, k * d);
-        var logWeights = LogSoftmax(theta.AsSpan(logitsAt, k));
+        var logWeights = MixtureNumbers.LogWeightsOf(theta, k, d);
         if (_modelScales.Length != k * d * d) _modelScales = new double[k * d * d];
         var scales = _modelScales;
-        for (int c = 0; c < k; c++)
-            for (int r = 0; r < d; r++)
-                for (int s = 0; s < d; s++)
-                {
-                    double raw = theta[scalesAt + (c * d + r) * d + s];
-                    scales[(c * d + r) * d + s] = r > s ? raw : r == s ? Math.Exp(raw) : 0;
-                }
+        MixtureNumbers.ScalesOf(theta, k, d, scales);
 
         PrepareTarget(target, task);
         if (joint) _model.PrepareJoint(means, scales, logWeights, d, extraVariance);
@@ -238,13 +232,8 @@ internal sealed partial class DirectReverseKl
         int d = target.Dim;
         if (!ReferenceEquals(target, _loadedTarget))
         {
-            using (NewDisposeScope())
-            {
-                var q = target.Distribution();
-                _targetMeans = q.Means.cpu().contiguous().data<double>().ToArray();
-                _targetScales = q.ScaleTril.cpu().contiguous().data<double>().ToArray();
-                _targetLogWeights = q.LogWeights.cpu().contiguous().data<double>().ToArray();
-            }
+            var q = MixtureNumbers.Read(target.Distribution());
+            (_targetMeans, _targetScales, _targetLogWeights) = (q.Means, q.Scales, q.LogWeights);
             _loadedTarget = target;
             _targetPreparedFor = null;
         }
@@ -261,13 +250,5 @@ internal sealed partial class DirectReverseKl
             if (!ReferenceEquals(_targetPreparedFor, task)) _target.PrepareLine(_direction, _targetMeans, _targetScales, _targetLogWeights, d, task.Noise * task.Noise);
         }
         _targetPreparedFor = task;
-    }
-
-    private static double[] LogSoftmax(ReadOnlySpan<double> logits)
-    {
-        double lse = PreparedMixture.LogSumExp(logits);
-        var result = new double[logits.Length];
-        for (int c = 0; c < logits.Length; c++) result[c] = logits[c] - lse;
-        return result;
     }
 }

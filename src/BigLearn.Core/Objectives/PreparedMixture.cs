@@ -79,7 +79,8 @@ internal sealed class PreparedMixture
     /// <summary>log Σ_k π_k N(y; m_k, v_k) of the prepared 1-D mixture and its derivative in y.</summary>
     /// <remarks>The hot loop of a marginal step (two calls per sample), in two passes: the exponents and their maximum,
     /// then the exponentials with their sum and the derivative's sum, each accumulated in component order. Array reads
-    /// skip bounds checks. The arithmetic, and so every bit of the result, is that of the plain three-pass loops.</remarks>
+    /// skip bounds checks. The arithmetic, and so every bit of the result, is that of
+    /// three passes (exponents, <see cref="Normalise"/>, derivative).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double LineLogDensity(double y, out double derivative)
     {
@@ -157,18 +158,11 @@ internal sealed class PreparedMixture
     }
 
     /// <summary>
-    /// log Σ exp of the exponents, as libtorch's logsumexp computes it (an infinite maximum is replaced by 0,
+    /// log Σ exp of the first <paramref name="k"/> exponents, whose maximum is <paramref name="max"/>, as libtorch's
+    /// logsumexp computes it (an infinite maximum is replaced by 0,
     /// NaN propagates); the exponents are overwritten by exp(a_k − max) and <paramref name="scale"/> is
     /// 1 / Σ exp(a_k − max), so that exponent·scale is the responsibility r_k (one exp per component).
     /// </summary>
-    private double Normalise(out double scale)
-    {
-        double max = double.NegativeInfinity;
-        foreach (double v in _exponents.AsSpan(0, _k)) max = Math.Max(max, v); // Math.Max propagates NaN
-        return Normalise(ref MemoryMarshal.GetArrayDataReference(_exponents), _k, max, out scale);
-    }
-
-    /// <summary><see cref="Normalise(out double)"/> of the first <paramref name="k"/> exponents, whose maximum is <paramref name="max"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Normalise(ref double exponents, int k, double max, out double scale)
     {
@@ -187,7 +181,7 @@ internal sealed class PreparedMixture
         return Math.Log(sum) + max;
     }
 
-    /// <summary>log Σ exp(values), the same rule as <see cref="Normalise(out double)"/>.</summary>
+    /// <summary>log Σ exp(values), the same rule as <see cref="Normalise"/>.</summary>
     public static double LogSumExp(ReadOnlySpan<double> values)
     {
         double max = double.NegativeInfinity;

@@ -68,17 +68,8 @@ public sealed class ContributionObjective
         if (target.Dim != d) throw new ArgumentException($"target is {target.Dim}-dimensional, the model is {d}-dimensional", nameof(target));
         var means = theta.AsSpan(0, k * d);
         if (_scales.Length != k * d * d) _scales = new double[k * d * d];
-        for (int c = 0; c < k; c++)
-            for (int r = 0; r < d; r++)
-                for (int s = 0; s < d; s++)
-                {
-                    double raw = theta[k * d + (c * d + r) * d + s];
-                    _scales[(c * d + r) * d + s] = r > s ? raw : r == s ? Math.Exp(raw) : 0;
-                }
-        var logits = theta.AsSpan(k * d + k * d * d, k);
-        double logNormaliser = PreparedMixture.LogSumExp(logits);
-        var logWeights = new double[k];
-        for (int c = 0; c < k; c++) logWeights[c] = logits[c] - logNormaliser;
+        MixtureNumbers.ScalesOf(theta, k, d, _scales);
+        var logWeights = MixtureNumbers.LogWeightsOf(theta, k, d);
         _preparedModel.Prepare(means, _scales, logWeights, d);
         if (_point.Length != d) _point = new double[d];
 
@@ -115,15 +106,8 @@ public sealed class ContributionObjective
     private void PrepareTarget(IGaussianMixture target)
     {
         if (ReferenceEquals(target, _loadedTarget)) return;
-        double[] means, scales, logWeights;
-        using (NewDisposeScope())
-        {
-            var q = target.Distribution();
-            means = q.Means.cpu().contiguous().data<double>().ToArray();
-            scales = q.ScaleTril.cpu().contiguous().data<double>().ToArray();
-            logWeights = q.LogWeights.cpu().contiguous().data<double>().ToArray();
-        }
-        _preparedTarget.Prepare(means, scales, logWeights, target.Dim);
+        var q = MixtureNumbers.Read(target.Distribution());
+        _preparedTarget.Prepare(q.Means, q.Scales, q.LogWeights, q.Dim);
         _loadedTarget = target;
     }
 
