@@ -11,7 +11,7 @@ namespace BigLearn.Actors.Tests;
 public sealed class ContributionMeterTests
 {
     /// <summary>θ a scalar moved by −1 per applied step; J(θ) = θ² (evaluations counted); restorable like a real runner.</summary>
-    private sealed class ScalarRunner(double theta) : ITaskRunner, IRestorableRunner, IContributionProbe
+    private sealed class ScalarRunner(double theta) : IBatchTaskRunner, IRestorableRunner, IContributionProbe
     {
         public double Theta { get; private set; } = theta;
         public long Version { get; private set; }
@@ -34,6 +34,18 @@ public sealed class ContributionMeterTests
 
         public double[] TaskGradient(LearningTask task, long seed) => [1];
 
+        public double[] ObjectiveSlopes(double[] theta, IReadOnlyList<double[]> directions) => [.. directions.Select(d => 2 * theta[0] * d[0])];
+
+        // Every task moves θ by −1 per inner step it runs; the batch applies them together.
+        public BatchOutcome RunBatch(IReadOnlyList<BatchedTask> tasks)
+        {
+            double before = Theta;
+            Theta -= tasks.Sum(t => t.InnerSteps);
+            Version += tasks.Max(t => t.InnerSteps);
+            return new BatchOutcome([.. tasks.Select(t => new TaskOutcome(1, 0.5, 0.1, t.InnerSteps, null, Version))], [before],
+                [.. tasks.Select(t => new double[] { -t.InnerSteps })]);
+        }
+
         public RunnerState CaptureState() => new(Version, [Theta], new Dictionary<string, double[]>());
 
         public void RestoreState(RunnerState state) => (Version, Theta) = (state.Version, state.Parameters[0]);
@@ -41,14 +53,31 @@ public sealed class ContributionMeterTests
 
     private static readonly LearningTask Task = LearningTask.Marginal(2, [0]);
 
-    private static PendingProposal Pending(long id) => new(id, id, ActorRefs.Nobody,
-        new ModelProtocol.Propose(0, 0, id, TaskDescriptor.From(Task), 1, id), Task);
+    private static PendingProposal Pending(long id, int agent = 0) => new(id, id, ActorRefs.Nobody,
+        new ModelProtocol.Propose(agent, 0, id, TaskDescriptor.From(Task), 1, id), Task);
 
     private static TaskContribution Measure(ContributionMeter meter, ScalarRunner runner, long sequence)
     {
         var before = meter.Before(runner, sequence, Pending(sequence), [])!;
         runner.Run(Task, 1, sequence);
         return meter.After(runner, before);
+    }
+
+    [Fact]
+    public void A_batchs_delta_J_is_split_by_each_tasks_first_order_share_and_its_credits_sum_to_it()
+    {
+        var meter = new ContributionMeter(new ContributionSchedule(1, 1, ContributionObjectiveSettings.Default));
+        var runner = new ScalarRunner(10);
+        PendingProposal[] batch = [Pending(1, agent: 0), Pending(2, agent: 1)];
+        var before = meter.Before(runner, 1, batch, [])!;
+        var outcome = runner.RunBatch([new BatchedTask(Task, 1, 1), new BatchedTask(Task, 3, 2)]);
+        var split = meter.After(runner, before, outcome);
+        // J = θ²: 100 before, (10 − 4)² = 36 after, ΔJ = 64. ⟨∇J(10), Δθ_i⟩ = 20·(−1) and 20·(−3): shares 1/4 and 3/4.
+        Assert.Equal([16.0, 48.0], split.Select(c => c.Credit));
+        Assert.All(split, c => Assert.Equal((100.0, 36.0), (c.ObjectiveBefore, c.ObjectiveAfter)));
+        Assert.Equal(2, split[0].Audit.Count); // the audit is booked once, with the first task
+        Assert.Empty(split[1].Audit);
+        Assert.Equal(2, runner.Evaluations);
     }
 
     [Fact]

@@ -83,6 +83,42 @@ public sealed class ModelActorTests(ITestOutputHelper output) : ActorTest(output
     }
 
     [Fact]
+    public void A_batch_takes_proposals_of_different_agents_up_to_its_size_and_never_past_the_phase()
+    {
+        var state = new ModelState(new ModelSettings(1, Credits: 2, SchedulingMode.Lockstep, [1.0], Batch: 5));
+        state.SetActive([1, 2, 3], runUntil: 10);
+        foreach (int agent in new[] { 1, 2, 3 })
+            for (long id = 0; id < 2; id++) Assert.Null(state.Accept(Proposal(agent, id), ActorRefs.Nobody, out _));
+        var batch = state.PickBatch(5);
+        Assert.Equal([1, 2, 3], batch.Select(p => p.Proposal.AgentId).Order());
+        Assert.All(batch, p => Assert.Equal(0L, p.Proposal.ProposalId)); // each agent's oldest
+        Assert.Equal(3, state.Pending);
+
+        var phaseEnd = new ModelState(new ModelSettings(1, Credits: 1, SchedulingMode.Lockstep, [1.0], Batch: 5));
+        phaseEnd.SetActive([1, 2, 3], runUntil: 2);
+        foreach (int agent in new[] { 1, 2, 3 }) phaseEnd.Accept(Proposal(agent, 0), ActorRefs.Nobody, out _);
+        Assert.Equal(2, phaseEnd.PickBatch(5).Count);
+    }
+
+    [Fact]
+    public void A_batch_of_one_draws_exactly_what_pick_draws()
+    {
+        ModelState Fill()
+        {
+            var state = new ModelState(new ModelSettings(3, Credits: 1, SchedulingMode.Free, [0.7, 0.3]));
+            state.SetActive([0, 1, 2, 3], runUntil: 100);
+            for (int agent = 0; agent < 4; agent++)
+                state.Accept(Proposal(agent, 0) with { Group = agent % 2 }, ActorRefs.Nobody, out _);
+            return state;
+        }
+        var (single, batched) = (Fill(), Fill());
+        var picked = Enumerable.Range(0, 4).Select(_ => single.Pick().Proposal.AgentId).ToArray();
+        var drawn = Enumerable.Range(0, 4).Select(_ => Assert.Single(batched.PickBatch(1)).Proposal.AgentId).ToArray();
+        Assert.Equal(picked, drawn);
+        Assert.Equal(single.Rng.State, batched.Rng.State);
+    }
+
+    [Fact]
     public void A_model_refuses_proposals_of_unknown_agents_and_withdraws_those_of_deactivated_ones()
     {
         var supervisor = CreateTestProbe();

@@ -17,6 +17,8 @@ public sealed class BenchCommandTests
         Assert.Matches(@"plain Trainer\.RunSequence : +\d+(\.\d)? steps/s", text);
         Assert.Matches(@"actors, 1 agent, lockstep : +\d+(\.\d)? steps/s", text);
         Assert.Contains("(same final parameters: yes)", text); // the actors ran exactly the plain loop's work
+        foreach (var label in new[] { "cooperative batches, B = 4", "cooperative batches, B = 16", "11 replicas at once" })
+            Assert.Matches(Regex.Escape(label) + @" +: +\d+\.\d task-steps/s, \d+\.\d\d × plain", text);
         var rows = Regex.Matches(text, @"^ +(\d+) +(\d+) +(\d+) +(\d+\.\d\d)? +(\d+)\r?$", RegexOptions.Multiline).ToArray();
         Assert.Equal([1, 100, 1000, 10000], rows.Select(m => int.Parse(m.Groups[1].Value)));
         // At least 50 tasks (--actor-tasks) and 20 per agent, so large populations are timed in their steady flow.

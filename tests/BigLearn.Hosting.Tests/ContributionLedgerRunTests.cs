@@ -56,6 +56,42 @@ public sealed class ContributionLedgerRunTests : IDisposable
     }
 
     [Fact]
+    public void Cooperative_batches_run_the_budget_reproducibly_and_their_split_ledger_still_balances_against_independent_J()
+    {
+        var config = Small("model.batch=3");
+        Assert.Equal(3, config.Population.Batch);
+        var run = Run(config, "batch-a");
+        var again = Run(config, "batch-b");
+        var ledger = run.Gmm().Contributions!;
+        Assert.Equal(30, run.Gmm().Tasks);
+        Assert.Equal(run.Gmm().Final.Parameters, again.Gmm().Final.Parameters); // lockstep batches are the same every time
+        Assert.Equal(ledger.Agents.Select(a => a.Credit), again.Gmm().Contributions!.Agents.Select(a => a.Credit));
+
+        using var trainer = GmmRunFactory.CreateTrainer(config, torch.CPU);
+        double initial = trainer.EvaluateObjective();
+        trainer.Model.SetParameterVector(run.Gmm().Final.Parameters);
+        double final = trainer.EvaluateObjective();
+        Assert.True(Math.Abs(ledger.TotalCredit - (initial - final)) <= 1e-6 * Math.Abs(initial - final),
+            $"Σ credits {ledger.TotalCredit} vs J(θ₀) − J(θ_final) = {initial - final}");
+        Assert.Equal(30, ledger.MeasuredTasks);
+
+        // Batches of three agents apply fewer updates than tasks × inner steps, and move θ elsewhere than one task at a time.
+        var sequential = Run(Small(), "sequential");
+        Assert.NotEqual(sequential.Gmm().Final.Parameters, run.Gmm().Final.Parameters);
+        Assert.True(run.Gmm().Final.Steps < sequential.Gmm().Final.Steps, $"{run.Gmm().Final.Steps} updates vs {sequential.Gmm().Final.Steps}");
+    }
+
+    [Fact]
+    public void A_sampled_ledger_with_cooperative_batches_is_refused_in_one_line_naming_both_keys()
+    {
+        var error = Assert.Throws<ConfigException>(() => Small("model.batch=4", "ledger.every=5"));
+        Assert.Contains("ledger.every = 5 is not allowed", error.Message);
+        Assert.Contains("model.batch = 4", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Throws<ConfigException>(() => Small("model.batch=0"));
+    }
+
+    [Fact]
     public void The_run_folder_holds_the_ledger_columns_the_group_table_and_the_report_section()
     {
         var run = Run(Small(), "files");

@@ -28,12 +28,24 @@ internal sealed class ContributionMeter(ContributionSchedule schedule)
     internal ContributionSchedule Schedule { get; } = schedule;
 
     /// <summary>Measures before task <paramref name="sequence"/> (1-based); null when this task is neither measured nor audited.</summary>
-    internal Measurement? Before(ITaskRunner runner, long sequence, PendingProposal running, IEnumerable<PendingProposal> waiting)
+    internal Measurement? Before(ITaskRunner runner, long sequence, PendingProposal running, IEnumerable<PendingProposal> waiting) =>
+        Before(runner, sequence, [running], waiting);
+
+    /// <summary>
+    /// Measures before the tasks <paramref name="running"/>, numbered from <paramref name="firstSequence"/> (1-based) and applied
+    /// together as one cooperative batch: J is measured when any of their numbers is, the audit runs when any of them is due.
+    /// </summary>
+    internal Measurement? Before(ITaskRunner runner, long firstSequence, IReadOnlyList<PendingProposal> running, IEnumerable<PendingProposal> waiting)
     {
         if (runner is not IContributionProbe probe) return null;
-        bool measure = Schedule.Measures(sequence), audit = Schedule.Audits(sequence);
+        bool measure = false, audit = false;
+        for (long s = firstSequence; s < firstSequence + running.Count; s++)
+        {
+            measure |= Schedule.Measures(s);
+            audit |= Schedule.Audits(s);
+        }
         if (!measure && !audit) return null;
-        var alignments = audit ? Audit(probe, waiting.Append(running)) : [];
+        var alignments = audit ? Audit(probe, waiting.Concat(running)) : [];
         return new Measurement(measure, measure ? Objective(runner, probe) : double.NaN, alignments);
     }
 
@@ -42,6 +54,21 @@ internal sealed class ContributionMeter(ContributionSchedule schedule)
     {
         double after = measurement.Measured && runner is IContributionProbe probe ? Objective(runner, probe) : double.NaN;
         return new TaskContribution(measurement.Measured, measurement.Before, after, Schedule.Every, measurement.Audit);
+    }
+
+    /// <summary>
+    /// Completes <paramref name="measurement"/> after a cooperative batch: one contribution per task, the batch's ΔJ split by each
+    /// task's first-order share (<see cref="ContributionSplit"/>) at θ before the batch; the audit goes with the first task only,
+    /// so that it is booked once.
+    /// </summary>
+    internal TaskContribution[] After(ITaskRunner runner, Measurement measurement, BatchOutcome batch)
+    {
+        var whole = After(runner, measurement);
+        int n = batch.Outcomes.Count;
+        var shares = measurement.Measured && n > 1 && runner is IContributionProbe probe
+            ? ContributionSplit.Shares(probe.ObjectiveSlopes(batch.ParametersBefore, batch.Updates))
+            : Enumerable.Repeat(1.0 / n, n).ToArray();
+        return Enumerable.Range(0, n).Select(i => whole with { Share = shares[i], Audit = i == 0 ? whole.Audit : [] }).ToArray();
     }
 
     /// <summary>Drops the cached J (the runner's parameters were replaced without a new version).</summary>

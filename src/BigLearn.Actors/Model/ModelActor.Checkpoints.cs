@@ -74,5 +74,5 @@ public sealed partial class ModelActor
     }
 
     private void LogFailure(Exception reason) => _log.Error(reason, "Model failed{0}: {1}: {2}; restarting it from its last good state",
-        _state.Running is { } running ? $" on task {_state.TasksRun + 1} of agent {running.Proposal.AgentId}" : "", reason.GetType().Name, reason.Message);
+        _state.Running is [var running, ..] ? $" on task {_state.TasksRun + 1} of agent {running.Proposal.AgentId}" : "", reason.GetType().Name, reason.Message);
 }

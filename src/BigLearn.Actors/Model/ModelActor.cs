@@ -72,7 +72,11 @@ public sealed partial class ModelActor : ReceiveActor
         Receive<PickNext>(_ =>
         {
             _pickQueued = false;
-            if (_state.CanPick) RunOne(_state.Pick());
+            if (_state.CanPick)
+            {
+                if (_state.Settings.Batch == 1) RunOne(_state.Pick());
+                else RunBatch(_state.PickBatch(_state.Settings.Batch));
+            }
             QueuePick();
         });
         Receive<Evaluate>(_ => Sender.Tell(Evaluation()));
@@ -111,12 +115,10 @@ public sealed partial class ModelActor : ReceiveActor
     {
         _state.Restarts++;
         LogFailure(reason);
-        if (_state.Running is { } running)
-        {
-            _state.Running = null;
-            var outcome = new TaskOutcome(double.NaN, double.NaN, 0, 0, $"model failed: {reason.GetType().Name}: {reason.Message}", RunnerVersion());
-            Complete(running, outcome);
-        }
+        var running = _state.Running;
+        _state.Running = [];
+        foreach (var pending in running)
+            Complete(pending, new TaskOutcome(double.NaN, double.NaN, 0, 0, $"model failed: {reason.GetType().Name}: {reason.Message}", RunnerVersion()));
         base.PreRestart(reason, message); // stops children and calls PostStop, which disposes the old runner
     }
 
@@ -130,13 +132,31 @@ public sealed partial class ModelActor : ReceiveActor
 
     private void RunOne(PendingProposal pending)
     {
-        _state.Running = pending;
+        _state.Running = [pending];
         var proposal = pending.Proposal;
         var measurement = _meter?.Before(_runner!, _state.TasksRun + 1, pending, _state.PendingProposals());
         var outcome = _runner!.Run(pending.Task, proposal.InnerSteps, proposal.BatchSeed);
-        _state.Running = null;
+        _state.Running = [];
         RememberGoodState();
         Complete(pending, outcome, measurement is null ? null : _meter!.After(_runner, measurement));
+    }
+
+    // A cooperative batch: one summed step per inner step over the batch's tasks, then each is answered and reported in the
+    // order picked, with its share of the measured ΔJ. A runner that cannot batch runs them one after the other.
+    private void RunBatch(IReadOnlyList<PendingProposal> batch)
+    {
+        if (batch.Count == 1 || _runner is not IBatchTaskRunner batchRunner)
+        {
+            foreach (var pending in batch) RunOne(pending);
+            return;
+        }
+        _state.Running = batch;
+        var measurement = _meter?.Before(_runner, _state.TasksRun + 1, batch, _state.PendingProposals());
+        var result = batchRunner.RunBatch(batch.Select(p => new BatchedTask(p.Task, p.Proposal.InnerSteps, p.Proposal.BatchSeed)).ToArray());
+        _state.Running = [];
+        RememberGoodState();
+        var contributions = measurement is null ? null : _meter!.After(_runner, measurement, result);
+        for (int i = 0; i < batch.Count; i++) Complete(batch[i], result.Outcomes[i], contributions?[i]);
     }
 
     private void Complete(PendingProposal pending, TaskOutcome outcome, TaskContribution? contribution = null)

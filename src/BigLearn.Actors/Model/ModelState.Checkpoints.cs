@@ -66,7 +66,8 @@ public sealed partial class ModelState
             if (Holding || !PoolComplete) return false;
             if (FinalCheckpointRequested) return TasksRun >= RunUntil;
             if (TasksRun >= RunUntil || _live == 0) return false;
-            return CheckpointRequested || (CheckpointEvery > 0 && TasksRun % CheckpointEvery == 0 && TasksRun != LastCheckpointAt);
+            // Crossing a multiple, not landing on it: a cooperative batch can step over one.
+            return CheckpointRequested || (CheckpointEvery > 0 && TasksRun / CheckpointEvery > LastCheckpointAt / CheckpointEvery);
         }
     }
 

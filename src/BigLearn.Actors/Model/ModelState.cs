@@ -13,12 +13,13 @@ namespace BigLearn.Actors.Model;
 /// <param name="GroupShares">Weight of each group, indexed by group.</param>
 /// <param name="EvaluateEvery">Evaluate after every this many tasks (0: never).</param>
 /// <param name="Contributions">When to measure per-agent contributions (null: never).</param>
+/// <param name="Batch">Proposals of different agents applied together as one summed step (1: one task at a time, the paper's semantics).</param>
 public sealed record ModelSettings(long Seed, int Credits, SchedulingMode Mode, double[] GroupShares, long EvaluateEvery = 0,
-    ContributionSchedule? Contributions = null)
+    ContributionSchedule? Contributions = null, int Batch = 1)
 {
     /// <summary>The settings of a population's model.</summary>
     public static ModelSettings From(PopulationSpec spec) =>
-        new(spec.Seed, spec.Credits, spec.Mode, spec.Groups.Select(g => g.Share).ToArray(), spec.EvaluateEvery, spec.Contributions);
+        new(spec.Seed, spec.Credits, spec.Mode, spec.Groups.Select(g => g.Share).ToArray(), spec.EvaluateEvery, spec.Contributions, spec.Batch);
 }
 
 /// <summary>
@@ -86,6 +87,7 @@ public sealed partial class ModelState
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Credits, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.Batch, 1);
         if (settings.GroupShares.Length == 0 || settings.GroupShares.Any(s => !(s > 0) || double.IsInfinity(s)))
             throw new ArgumentException("every group share must be a finite number greater than 0", nameof(settings));
         Settings = settings;
@@ -105,8 +107,8 @@ public sealed partial class ModelState
     internal int Restarts { get; set; }
     internal int Pending => _live;
 
-    /// <summary>The proposal being run right now (so that a crash can answer it).</summary>
-    internal PendingProposal? Running { get; set; }
+    /// <summary>The proposals being run right now (so that a crash can answer them); empty between tasks.</summary>
+    internal IReadOnlyList<PendingProposal> Running { get; set; } = [];
 
     /// <summary>
     /// Queues the proposal, or returns why it is not run: <paramref name="withdrawn"/> is true when its agent was
@@ -207,21 +209,53 @@ public sealed partial class ModelState
     internal PendingProposal Pick()
     {
         if (!CanPick) throw new InvalidOperationException("nothing can be picked now");
+        return Take(null)!;
+    }
+
+    /// <summary>
+    /// A cooperative batch: <see cref="Pick"/>, then up to <paramref name="max"/> − 1 more proposals of other agents from the same
+    /// pool, each drawn the same way among the groups that still hold one, and never past <see cref="RunUntil"/>. In lockstep the
+    /// pool is complete when the first is picked and nothing arrives between the picks, so the batch is the same whatever the
+    /// timing. With <paramref name="max"/> = 1 this is exactly <see cref="Pick"/>.
+    /// </summary>
+    internal IReadOnlyList<PendingProposal> PickBatch(int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        var batch = new List<PendingProposal> { Pick() };
+        if (max == 1) return batch;
+        var agents = new HashSet<int> { batch[0].Proposal.AgentId };
+        while (batch.Count < max && TasksRun + batch.Count < RunUntil && Take(agents) is { } next)
+        {
+            batch.Add(next);
+            agents.Add(next.Proposal.AgentId);
+        }
+        return batch;
+    }
+
+    // A group drawn by share among those holding a proposal of an agent outside `excluded`, then its oldest such proposal; null when
+    // there is none. Without exclusions every group with a pending proposal takes part, which is what Pick has always drawn.
+    private PendingProposal? Take(HashSet<int>? excluded)
+    {
         var shares = Settings.GroupShares;
+        var eligible = new PendingProposal?[shares.Length];
         double total = 0;
-        for (int g = 0; g < shares.Length; g++) if (_queues[g].Count > 0) total += shares[g];
+        for (int g = 0; g < shares.Length; g++)
+        {
+            eligible[g] = excluded is null ? _queues[g].Min : _queues[g].FirstOrDefault(p => !excluded.Contains(p.Proposal.AgentId));
+            if (eligible[g] is not null) total += shares[g];
+        }
+        if (total == 0) return null;
         double u = Rng.NextDouble() * total;
         int chosen = -1;
         for (int g = 0; g < shares.Length; g++)
         {
-            if (_queues[g].Count == 0) continue;
+            if (eligible[g] is null) continue;
             chosen = g; // the last group with pending work absorbs rounding at the top end
             u -= shares[g];
             if (u < 0) break;
         }
-        var queue = _queues[chosen];
-        var next = queue.Min!;
-        queue.Remove(next);
+        var next = eligible[chosen]!;
+        _queues[chosen].Remove(next);
         _live--;
         var slot = _agents[next.Proposal.AgentId];
         if (slot.Pending.Count == Settings.Credits) _fullAgents--;

@@ -68,6 +68,18 @@ public sealed record PopulationSpec
     /// <summary>Evaluate the model after every this many tasks (0: never).</summary>
     public long EvaluateEvery { get; }
 
+    /// <summary>
+    /// Proposals of different agents the model applies together as one step on the sum of their losses (<c>model.batch</c>;
+    /// 1, the default, runs one task at a time as the paper does).
+    /// </summary>
+    public int Batch
+    {
+        get => _batch;
+        init => _batch = value >= 1 ? value : throw new PopulationSpecException("model.batch", value, "must be at least 1");
+    }
+
+    private readonly int _batch = 1;
+
     /// <summary>When the model measures per-agent contributions (null: never; see <see cref="ContributionSchedule"/>).</summary>
     public ContributionSchedule? Contributions { get; init; }
 

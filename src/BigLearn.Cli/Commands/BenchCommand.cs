@@ -7,7 +7,7 @@ namespace BigLearn.Cli.Commands;
 
 /// <summary>
 /// <c>biglearn bench [--tasks N] [--actor-tasks N]</c>: (a) steps/s of the §4.1 trainer as a plain loop and through the actors
-/// (one agent, lockstep) and their ratio; (b) tasks/s and memory per agent with 1, 100, 1,000 and 10,000 agents (no-op model, at least 20 tasks per agent), and
+/// (one agent, lockstep) and their ratio, then cooperative batches (B = 4, 16) and 11 replicas on all cores as ratios of the plain loop; (b) tasks/s and memory per agent with 1, 100, 1,000 and 10,000 agents (no-op model, at least 20 tasks per agent), and
 /// each size's tasks/s as a ratio of 100 agents'.
 /// </summary>
 internal static partial class BenchCommand
@@ -56,6 +56,9 @@ internal static partial class BenchCommand
         output.WriteLine(Invariant($"    plain Trainer.RunSequence : {trainer.PlainStepsPerSecond,8:0.0} steps/s ({1000 / trainer.PlainStepsPerSecond:0.00} ms/step)"));
         output.WriteLine(Invariant($"    actors, 1 agent, lockstep : {trainer.ActorStepsPerSecond,8:0.0} steps/s ({1000 / trainer.ActorStepsPerSecond:0.00} ms/step)"));
         output.WriteLine(Invariant($"    ratio actors / plain      : {trainer.Ratio,8:0.000}   (same final parameters: {(trainer.SameParameters ? "yes" : "NO")})"));
+        // Task-steps/s (a batched task's inner step counts as one, as in the plain loop), as ratios of the plain loop's.
+        foreach (var other in new[] { TrainerBenchmark.Batches(tasks, 4), TrainerBenchmark.Batches(tasks, 16), TrainerBenchmark.Replicas(tasks, Replicas) })
+            output.WriteLine(Invariant($"    {other.Label,-26}: {other.StepsPerSecond,8:0.0} task-steps/s, {other.StepsPerSecond / trainer.PlainStepsPerSecond:0.00} × plain"));
         output.WriteLine($"(b) actor throughput with a no-op model, at least {actorTasks} tasks and {TasksPerAgent} per agent, free scheduling, 1 credit");
         output.WriteLine("    agents       tasks      tasks/s   vs 100 agents   bytes/agent");
         double? hundred = null;
@@ -69,6 +72,9 @@ internal static partial class BenchCommand
         }
         return 0;
     }
+
+    /// <summary>Replicas in (a): the paper's 11 seeds.</summary>
+    private const int Replicas = 11;
 
     /// <summary>The fewest tasks each agent runs in (b).</summary>
     private const int TasksPerAgent = 20;

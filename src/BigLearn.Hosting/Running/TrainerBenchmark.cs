@@ -28,11 +28,11 @@ public sealed record TrainerBenchmarkResult(long Tasks, long Steps, double Plain
 /// marginals) run once as a plain loop over the task sequence one agent draws, and once through the actors.
 /// A measurement for <c>biglearn bench</c>, not a test.
 /// </summary>
-public static class TrainerBenchmark
+public static partial class TrainerBenchmark
 {
     /// <summary>The §4.1 experiment with one agent drawing transformed 1-D marginals, for <paramref name="tasks"/> tasks.</summary>
-    public static ExperimentConfig Config(long tasks, int innerSteps = 20) => ExperimentConfig.From(ConfigSource.Parse(
-        $"experiment = bench\ndevice = cpu\nbudget = {tasks}\nevaluation.every = {tasks}\n" +
+    public static ExperimentConfig Config(long tasks, int innerSteps = 20, long seed = 888) => ExperimentConfig.From(ConfigSource.Parse(
+        $"experiment = bench\ndevice = cpu\nseed = {seed}\nbudget = {tasks}\nevaluation.every = {tasks}\n" +
         $"groups.agent {{ count = 1, masks = \"haar(marginal(k=1))\", inner-steps = {innerSteps} }}\n", "bench"));
 
     /// <summary>Tasks run, untimed, before both paths.</summary>

@@ -79,6 +79,8 @@ public static class ExperimentRunWriter
             json.WriteNumber("budget", outcome.Budget);
             json.WriteNumber("tasks", outcome.Tasks);
             json.WriteNumber("steps", outcome.Steps);
+            // Cooperative batches (model.batch > 1) apply several tasks' steps as one update: then the model's own count differs.
+            if (final.Steps != outcome.Steps) json.WriteNumber("model_updates", final.Steps);
             json.WriteNumber("rejected_tasks", outcome.RejectedTasks);
             json.WriteNumber("rejected_steps", outcome.RejectedSteps);
             json.WriteNumber("agent_restarts", outcome.AgentRestarts);

@@ -22,6 +22,38 @@ public interface IContributionProbe
     /// applied. Entries are NaN when the loss cannot be computed (a refused step).
     /// </summary>
     double[] TaskGradient(LearningTask task, long seed);
+
+    /// <summary>
+    /// ⟨∇J(<paramref name="theta"/>), d⟩ for every direction d in <paramref name="directions"/> (vectors in the layout of the parameter
+    /// vector), at the given θ, which need not be the current one; the model's parameters are left as they were. What the ledger
+    /// splits a cooperative batch's ΔJ by (<see cref="ContributionSplit"/>).
+    /// </summary>
+    double[] ObjectiveSlopes(double[] theta, IReadOnlyList<double[]> directions);
+}
+
+/// <summary>
+/// How the ledger books a cooperative batch (several tasks applied as one summed step): the measured ΔJ is split by each task's
+/// first-order share s_i = ⟨∇J(θ_before), Δθ_i⟩ / Σ_j ⟨∇J(θ_before), Δθ_j⟩, where Δθ_i is the task's part of the update, so the
+/// credits of a batch sum to its ΔJ exactly and the ledger still balances.
+/// </summary>
+public static class ContributionSplit
+{
+    /// <summary>
+    /// The shares of <paramref name="slopes"/> (⟨∇J, Δθ_i⟩ per task): s_i = slope_i / Σ slopes, which sum to 1. When the sum is
+    /// zero or a slope is not finite, no task is singled out: equal shares 1/n. A task that moved θ uphill gets a negative share.
+    /// </summary>
+    public static double[] Shares(IReadOnlyList<double> slopes)
+    {
+        ArgumentNullException.ThrowIfNull(slopes);
+        int n = slopes.Count;
+        if (n == 0) return [];
+        double total = 0;
+        foreach (double s in slopes) total += s;
+        var shares = new double[n];
+        bool usable = double.IsFinite(total) && total != 0 && slopes.All(double.IsFinite);
+        for (int i = 0; i < n; i++) shares[i] = usable ? slopes[i] / total : 1.0 / n;
+        return shares;
+    }
 }
 
 /// <summary>Which fixed objective J the ledger measures.</summary>

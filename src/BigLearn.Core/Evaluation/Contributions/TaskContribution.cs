@@ -15,10 +15,13 @@ public sealed record AgentAlignment(int AgentId, int Group, double Cosine);
 /// <param name="ObjectiveAfter">J(θ) after the task (NaN when not measured).</param>
 /// <param name="Scale">What a measured ΔJ stands for: 1 in exact mode, k when every k-th task is measured.</param>
 /// <param name="Audit">The alignments audited just before this task (empty when none).</param>
-public sealed record TaskContribution(bool Measured, double ObjectiveBefore, double ObjectiveAfter, long Scale, IReadOnlyList<AgentAlignment> Audit)
+/// <param name="Share">This task's share of the measured change: 1 for a task applied alone; in a cooperative batch, where J is
+/// measured around the whole batch, its first-order share (<see cref="ContributionSplit"/>).</param>
+public sealed record TaskContribution(bool Measured, double ObjectiveBefore, double ObjectiveAfter, long Scale, IReadOnlyList<AgentAlignment> Audit,
+    double Share = 1)
 {
-    /// <summary>ΔJ = J(θ_before) − J(θ_after): positive when the task lowered J (0 when not measured).</summary>
-    public double Delta => Measured ? ObjectiveBefore - ObjectiveAfter : 0;
+    /// <summary>This task's ΔJ: <see cref="Share"/> × (J(θ_before) − J(θ_after)), positive when it lowered J (0 when not measured).</summary>
+    public double Delta => Measured ? Share * (ObjectiveBefore - ObjectiveAfter) : 0;
 
     /// <summary>The credit booked for the proposer: <see cref="Delta"/> × <see cref="Scale"/>.</summary>
     public double Credit => Delta * Scale;

@@ -80,7 +80,7 @@ public sealed partial record ExperimentConfig(
     [
         "experiment", "kind", "seed", "budget", "scheduling", "credits", "device", "threads", "timeout-minutes", "log-level",
         "model.components", "model.learning-rate", "model.objective", "model.samples-per-step", "model.init-mean", "model.init-spread",
-        "model.conditional-gradient-clip", "model.conditional-objective",
+        "model.conditional-gradient-clip", "model.conditional-objective", "model.batch",
         "target.dim", "target.size", "target.spacing", "target.variance",
         "evaluation.every", "evaluation.samples", "evaluation.seed",
         .. LedgerSection.Keys,
@@ -132,7 +132,11 @@ public sealed partial record ExperimentConfig(
         PopulationSpec population;
         try
         {
-            population = new PopulationSpec(seed, budget, groups, basics.Scheduling, basics.Credits, evaluation.Every) { Contributions = ledger };
+            population = new PopulationSpec(seed, budget, groups, basics.Scheduling, basics.Credits, evaluation.Every)
+            {
+                Contributions = ledger,
+                Batch = ParseBatch(source, ledger),
+            };
         }
         catch (PopulationSpecException e)
         {
@@ -152,6 +156,16 @@ public sealed partial record ExperimentConfig(
     {
         var text = source.GetString(key, fallback == ObjectiveKind.ForwardKl ? "forward-kl" : "reverse-kl", ObjectivePattern(), "one of: reverse-kl, forward-kl");
         return text == "forward-kl" ? ObjectiveKind.ForwardKl : ObjectiveKind.ReverseKl;
+    }
+
+    // model.batch: cooperative batches of that many agents' tasks. The ledger books a batch's ΔJ by first-order shares, which
+    // needs J measured around every batch: a sampled ledger (every k-th task) would scale shares of unmeasured batches.
+    private static int ParseBatch(ConfigSource source, Core.Evaluation.Contributions.ContributionSchedule? ledger)
+    {
+        int batch = source.GetInt("model.batch", 1, 1, 4096);
+        if (batch > 1 && ledger is { Every: > 1 })
+            throw source.NotAllowed("ledger.every", Invariant($"with model.batch = {batch}: cooperative batches need the exact ledger, ledger.every = 1, or none, 0"));
+        return batch;
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
