@@ -234,10 +234,12 @@ public sealed partial class ModelState
 
     // A group drawn by share among those holding a proposal of an agent outside `excluded`, then its oldest such proposal; null when
     // there is none. Without exclusions every group with a pending proposal takes part, which is what Pick has always drawn.
+    private PendingProposal?[]? _eligible;
+
     private PendingProposal? Take(HashSet<int>? excluded)
     {
         var shares = Settings.GroupShares;
-        var eligible = new PendingProposal?[shares.Length];
+        var eligible = _eligible ??= new PendingProposal?[shares.Length]; // reused: a pick allocates nothing
         double total = 0;
         for (int g = 0; g < shares.Length; g++)
         {
@@ -255,6 +257,7 @@ public sealed partial class ModelState
             if (u < 0) break;
         }
         var next = eligible[chosen]!;
+        Array.Clear(eligible);
         _queues[chosen].Remove(next);
         _live--;
         var slot = _agents[next.Proposal.AgentId];
