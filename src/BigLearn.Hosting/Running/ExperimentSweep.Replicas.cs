@@ -19,7 +19,7 @@ public static partial class ExperimentSweep
     /// Why replicas rather than one model with the seeds stacked along a replica axis: on the CPU the 25-GMM's step no longer
     /// calls libtorch (plain arithmetic, ~12,000 SGD steps/s for one run), so stacked tensors would bring back libtorch's cost
     /// per op, which used to be most of a step. What is left to gain on the CPU is the other cores: replicas run on all of them
-    /// and pay once for what a process pays once (the actor system, the JIT's warm-up, a data set's load).
+    /// and pay once for what a process pays once (its start, the JIT's warm-up, the actor system).
     /// </para>
     /// <para>
     /// Each replica keeps apart everything its results depend on: its own model actor on a pinned thread of its own, its own
