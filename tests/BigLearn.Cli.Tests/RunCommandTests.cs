@@ -73,6 +73,72 @@ public sealed class RunCommandTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_folder));
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("two")]
+    [InlineData("1.5")]
+    [InlineData("")]
+    public void Bad_replicas_exit_with_2_and_one_line_naming_the_value(string value)
+    {
+        var error = new StringWriter();
+        var code = Cli.Run(["run", SmokeConfig(), "--seeds", "1,2", "--replicas", value, "--out", Path.Combine(_folder, "r")], new StringWriter(), error);
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"biglearn: --replicas {value}: not allowed (auto, or how many seeds run at the same time: a whole number, at least 1)", line);
+        Assert.Empty(Directory.GetFileSystemEntries(_folder));
+    }
+
+    [Theory]
+    [InlineData("--replicas 2", "--replicas 2: only with --seeds")]
+    [InlineData("--replicas auto", "--replicas auto: only with --seeds")]
+    [InlineData("--seeds 1,2 --replicas 2 --cluster 127.0.0.1:4053", "--replicas 2: not with --cluster")]
+    public void Replicas_without_seeds_or_with_a_cluster_exit_with_2(string arguments, string expected)
+    {
+        var error = new StringWriter();
+        var code = Cli.Run(["run", SmokeConfig(), .. arguments.Split(' '), "--out", Path.Combine(_folder, "r")], new StringWriter(), error);
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"biglearn: {expected} (", line);
+        Assert.Empty(Directory.GetFileSystemEntries(_folder));
+    }
+
+    [Fact]
+    public void Run_with_replicas_runs_the_seeds_side_by_side_into_the_same_sweep()
+    {
+        var outDir = Path.Combine(_folder, "replicas");
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = Cli.Run(["run", SmokeConfig(), "--set", "budget=10", "--set", "evaluation.every=10", "--seeds", "2,1", "--replicas", "2", "--out", outDir],
+            output, error);
+
+        Assert.True(code == 0, error.ToString());
+        var text = output.ToString();
+        Assert.Contains("seeds 2,1, 2 at a time", text);
+        Assert.Contains("2 replicas side by side", text);
+        // Both replicas' progress lines come out whole, each seed's in its own order.
+        foreach (var seed in new[] { 2, 1 })
+        {
+            var lines = text.Split('\n').Where(l => l.StartsWith($"seed {seed}: ", StringComparison.Ordinal)).ToArray();
+            Assert.StartsWith($"seed {seed}: 0% (0/10 tasks)", lines[0]);
+            Assert.Contains(lines, l => l.StartsWith($"seed {seed}: 100% (10/10 tasks)", StringComparison.Ordinal));
+            Assert.Equal(seed, (long)JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, $"seed-{seed}", "summary.json")))!["seed"]!);
+        }
+        var runs = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "sweep.json")))!["runs"]!.AsArray();
+        Assert.Equal(new long[] { 2, 1 }, runs.Select(r => (long)r!["seed"]!)); // the order of --seeds
+    }
+
+    [Fact]
+    public void Run_help_lists_replicas()
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, Cli.Run(["run", "--help"], output, new StringWriter()));
+        Assert.Contains("--replicas <auto|R>", output.ToString());
+    }
+
     [Fact]
     public void Run_with_two_seeds_writes_one_folder_per_seed_and_the_sweep_table()
     {

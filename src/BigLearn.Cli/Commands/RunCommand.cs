@@ -8,7 +8,7 @@ using Spectre.Console;
 
 namespace BigLearn.Cli.Commands;
 
-/// <summary><c>biglearn run CONFIG [--set key=value ...] [--seeds 888,5079,...] [--out DIR]</c>: a population experiment.</summary>
+/// <summary><c>biglearn run CONFIG [--set key=value ...] [--seeds 888,5079,... [--replicas auto|R]] [--out DIR]</c>: a population experiment.</summary>
 internal static partial class RunCommand
 {
     public static Command Create(CliConsole console)
@@ -24,6 +24,12 @@ internal static partial class RunCommand
         {
             Description = "Run once per seed (comma-separated), each in seed-<seed>/, plus sweep.json and sweep.md",
             HelpName = "888,5079,...",
+        };
+        var replicas = new Option<string?>("--replicas")
+        {
+            Description = "With --seeds: run up to R seeds at the same time in this process (auto: one per core, at most one per seed); " +
+                "default 1, one after the other. A lockstep seed writes the same outputs either way",
+            HelpName = "auto|R",
         };
         var output = new Option<string?>("--out")
         {
@@ -46,16 +52,16 @@ internal static partial class RunCommand
             $"Train one model ({string.Join("; or ", ModelKinds.All.Select(k => $"{k.Title}, kind = {k.Name}"))}) with a population of task " +
             "agents through the actors; write config.conf, metrics.csv, agents.csv, summary.json, report.md, plots/*.png and log.jsonl")
         {
-            config, sets, seeds, output, cluster, tls, insecure,
+            config, sets, seeds, replicas, output, cluster, tls, insecure,
         };
         command.SetAction((parsed, cancellationToken) => Task.FromResult(Run(console, parsed.GetValue(config)!,
-            parsed.GetValue(sets) ?? [], parsed.GetValue(seeds), parsed.GetValue(output),
+            parsed.GetValue(sets) ?? [], parsed.GetValue(seeds), parsed.GetValue(replicas), parsed.GetValue(output),
             new ClusterTarget(parsed.GetValue(cluster), parsed.GetValue(tls), parsed.GetValue(insecure)), cancellationToken)));
         return command;
     }
 
-    private static int Run(CliConsole console, string configPath, string[] sets, string? seedList, string? outDir, ClusterTarget target,
-        CancellationToken cancellationToken)
+    private static int Run(CliConsole console, string configPath, string[] sets, string? seedList, string? replicaText, string? outDir,
+        ClusterTarget target, CancellationToken cancellationToken)
     {
         var endpoint = target.Endpoint();
         var experiment = ModelKinds.Load(configPath, sets);
@@ -63,6 +69,7 @@ internal static partial class RunCommand
         var seeds = seedList is null ? null : ParseSeeds(seedList);
         if (seeds is not null && !experiment.Sweeps)
             throw new CliUsageException($"--seeds {seedList}: not allowed for kind = {experiment.ModelKind.Name} (run one seed at a time with --set seed=N)");
+        int replicas = ParseReplicas(replicaText, seeds, endpoint is not null);
         if (outDir is not null && string.IsNullOrWhiteSpace(outDir))
             throw new CliUsageException($"--out \"{outDir}\": not allowed (a folder name)");
         var folder = outDir ?? DefaultFolder(settings.Experiment);
@@ -70,7 +77,7 @@ internal static partial class RunCommand
             throw new CliUsageException($"--out {folder}: the folder already exists and is not empty (choose a new one)");
 
         var spec = settings.Population;
-        var seedText = seeds is null ? $"seed {spec.Seed}" : $"seeds {string.Join(",", seeds)}";
+        var seedText = seeds is null ? $"seed {spec.Seed}" : $"seeds {string.Join(",", seeds)}{(replicas > 1 ? $", {replicas} at a time" : "")}";
         console.Output.WriteLine($"run {settings.Experiment} ({experiment.ModelKind.Title}): {spec.BudgetTasks} tasks, {spec.AgentCount} agents in " +
             $"{spec.Groups.Count} group(s), {spec.Mode.ToString().ToLowerInvariant()}, {seedText}");
 
@@ -91,9 +98,12 @@ internal static partial class RunCommand
         // Every seed's configuration is validated (by the sweep) before the first one runs.
         var sweep = WithProgress(console, seeds.Select(s => $"seed {s}").ToArray(), spec.BudgetTasks,
             progress => ExperimentSweep.Run(seed => ModelKinds.Load(configPath, [.. sets, $"seed={seed}"]), seeds, folder,
-                i => progress[i], console.Error, signals.Token));
+                i => progress[i], console.Error, signals.Token, replicas));
         console.Output.WriteLine($"wrote {sweep.Runs.Count} runs, sweep.json and sweep.md to {sweep.Folder}");
-        PrintTable(console, SweepRow.Table(sweep.Rows), sweep.Runs.Sum(r => r.Outcome.TotalSeconds));
+        double runSeconds = sweep.Runs.Sum(r => r.Outcome.TotalSeconds);
+        // Side by side, the runs' times overlap: the sweep's own clock (set-up included) is its wall time.
+        PrintTable(console, SweepRow.Table(sweep.Rows), sweep.Replicas > 1 ? sweep.WallSeconds : runSeconds);
+        if (sweep.Replicas > 1) console.Output.WriteLine(Invariant($"  {sweep.Replicas} replicas side by side; the runs' own times add up to {runSeconds:0.#} s"));
         return 0;
     }
 
@@ -112,6 +122,20 @@ internal static partial class RunCommand
         if (seeds.Distinct().Count() != seeds.Length)
             throw new CliUsageException($"--seeds {text}: a seed is repeated (each seed at most once)");
         return seeds;
+    }
+
+    // How many seeds of a sweep run at once: 1 without the option; auto is one per core, at most one per seed.
+    private static int ParseReplicas(string? text, long[]? seeds, bool cluster)
+    {
+        if (text is null) return 1;
+        int count = 0;
+        if (text != "auto" && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1))
+            throw new CliUsageException($"--replicas {text}: not allowed (auto, or how many seeds run at the same time: a whole number, at least 1)");
+        if (seeds is null)
+            throw new CliUsageException($"--replicas {text}: only with --seeds (replicas run the seeds of a sweep at the same time)");
+        if (cluster)
+            throw new CliUsageException($"--replicas {text}: not with --cluster (a cluster runs the seeds of a sweep at the same time already)");
+        return text == "auto" ? ExperimentSweep.AutoReplicas(seeds.Length) : Math.Min(count, seeds.Length);
     }
 
     // A live bar per run in a terminal (tasks done, latest modes covered and reverse KL); plain lines at every tenth otherwise.
@@ -163,7 +187,8 @@ internal static partial class RunCommand
     }
 
     // Synchronous: lines must come out in order; one per tenth of the budget, and one more when the evaluation at the end
-    // (which comes after the last task, so after the 100 % line) changes the figures.
+    // (which comes after the last task, so after the 100 % line) changes the figures. The replicas of a sweep report from
+    // their own threads at once: each line is written whole, under the writer's lock.
     private sealed class PlainLines(TextWriter output, string name) : IProgress<RunProgress>
     {
         private int _lastTenth = -1;
@@ -176,11 +201,16 @@ internal static partial class RunCommand
             if (tenth <= _lastTenth)
             {
                 if (value.TasksDone < value.Budget || figures == _printedFigures) return;
-                output.WriteLine($"{name}: done ({value.TasksDone}/{value.Budget} tasks){Latest(value)}");
+                Write($"{name}: done ({value.TasksDone}/{value.Budget} tasks){Latest(value)}");
             }
-            else output.WriteLine($"{name}: {tenth * 10}% ({value.TasksDone}/{value.Budget} tasks){Latest(value)}");
+            else Write($"{name}: {tenth * 10}% ({value.TasksDone}/{value.Budget} tasks){Latest(value)}");
             _lastTenth = tenth;
             _printedFigures = figures;
+        }
+
+        private void Write(string line)
+        {
+            lock (output) output.WriteLine(line);
         }
     }
 }

@@ -25,6 +25,9 @@ public sealed record ClusterRunHost(ActorSystem System, IActorRef AgentRegion, s
     /// <summary>The prefix of the run's top-level actor names (the node may run several experiments).</summary>
     public string ActorPrefix => $"run-{Uri.EscapeDataString(Experiment)}-{Incarnation}-";
 
+    /// <summary>The node's system as a run sees it: shared with the node's other experiments, the run's actors named with <see cref="ActorPrefix"/>.</summary>
+    public Running.SharedActorSystem Shared => new(System, ActorPrefix);
+
     /// <summary>Where the population's agents go: entities of <see cref="AgentRegion"/>.</summary>
     public IAgentPlacement Placement(string configText, string configOrigin) =>
         new ShardedAgents(AgentRegion, Experiment, Incarnation, configText, configOrigin);

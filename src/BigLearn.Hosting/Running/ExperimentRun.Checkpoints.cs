@@ -20,7 +20,10 @@ namespace BigLearn.Hosting.Running;
 /// <param name="Restore">The checkpoint to continue from, or null for a fresh run.</param>
 internal sealed record RunContext(string Folder, string ConfigText, string ConfigOrigin, LoadedCheckpoint? Restore)
 {
-    /// <summary>The cluster the run's actors live on, or null for a run in an actor system of its own.</summary>
+    /// <summary>The actor system the run shares with other runs (a cluster node's, a replica sweep's), or null for a system of its own.</summary>
+    public SharedActorSystem? Shared { get; init; }
+
+    /// <summary>The cluster the run's agents are placed on (its <see cref="Shared"/> system is the node's), or null.</summary>
     public Cluster.ClusterRunHost? Cluster { get; init; }
 }
 
@@ -103,12 +106,12 @@ public static partial class ExperimentRun
     {
         var settings = experiment.Run;
         (IRunOutcome Outcome, bool Interrupted) result;
-        var context = new RunContext(run.Path, configText, restore?.Manifest.ConfigOrigin ?? settings.Source.Origin, restore) { Cluster = cluster };
-        // Serilog's static logger is the process's: on a cluster node, which may run several experiments at once, the node's logger
-        // hands each run the events of its own actors.
-        using (cluster is null
-            ? RunLogging.Start(Path.Combine(run.Path, "log.jsonl"), settings.FileLogLevel, consoleLog)
-            : RunLogFiles.Attach(cluster.ActorPrefix, Path.Combine(run.Path, "log.jsonl"), settings.FileLogLevel))
+        var context = new RunContext(run.Path, configText, restore?.Manifest.ConfigOrigin ?? settings.Source.Origin, restore)
+        {
+            Cluster = cluster,
+            Shared = cluster?.Shared,
+        };
+        using (AttachLog(context.Shared, Path.Combine(run.Path, "log.jsonl"), settings.FileLogLevel, consoleLog))
             result = Execute(experiment, session, context, progress, stage, cancellationToken);
         stage?.Invoke("writing the run folder");
         // Stamped in the scratch folder, so summary.json and report.md are published once, provenance included.
@@ -189,7 +192,7 @@ public static partial class ExperimentRun
     }
 
     /// <summary>
-    /// Starts the run on an actor system the run does not own (a cluster node's) and waits for its end; the cancellation token
+    /// Starts the run on an actor system the run does not own (a cluster node's, a replica sweep's) and waits for its end; the cancellation token
     /// interrupts the population (final checkpoint at the next quiescent point, then the result of the tasks done).
     /// </summary>
     private static RunCompleted RunOnSharedSystem(IActorRef supervisor, TimeSpan timeout, CancellationToken cancellationToken)
@@ -231,7 +234,7 @@ public static partial class ExperimentRun
                 new Dictionary<long, double>(record.EvaluationSeconds), _offset + clock.Elapsed.TotalSeconds,
                 Sections.ToDictionary(s => s.Name, s => s.Capture()));
             var written = CheckpointStore.Write(context.Folder, state, context.ConfigText, context.ConfigOrigin, config.Checkpoint.Keep);
-            var log = context.Cluster is { } cluster ? Serilog.Log.ForContext(RunLogFiles.RunProperty, cluster.ActorPrefix) : Serilog.Log.Logger;
+            var log = context.Shared is { } shared ? Serilog.Log.ForContext(RunLogFiles.RunProperty, shared.ActorPrefix) : Serilog.Log.Logger;
             log.Information("Checkpoint at {Step} tasks: {Bytes} bytes in {Milliseconds} ms ({Bundle})",
                 state.TasksDone, written.Bytes, Math.Round(written.Seconds * 1000, 1), Path.GetFileName(written.Path));
         }

@@ -33,11 +33,14 @@ public sealed record ExperimentRunOutput(string Folder, IReadOnlyList<string> Fi
 /// </summary>
 /// <remarks>
 /// The actor system is made with <c>ActorSystem.Create</c> and a <see cref="BootstrapSetup"/>: a run is a short batch job
-/// (one system per run, a sweep makes one per seed) with no DI container or generic host to attach to.
+/// (one system per run, a sequential sweep makes one per seed) with no DI container or generic host to attach to. A run
+/// can also go on a system it shares with other runs (<see cref="SharedActorSystem"/>: a cluster node's, or a replica
+/// sweep's, whose seeds run side by side).
 /// </remarks>
 public static partial class ExperimentRun
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(10);
+    private static readonly Lock TorchSettings = new();
 
     /// <summary>Runs <paramref name="experiment"/> and writes its folder <paramref name="folder"/> (which must not exist or be empty).</summary>
     /// <param name="experiment">The validated experiment, of any kind.</param>
@@ -73,16 +76,22 @@ public static partial class ExperimentRun
     }
 
     /// <summary>Runs <paramref name="experiment"/> and writes every output into the existing folder <paramref name="folder"/> (no staging; a sweep's seed).</summary>
+    /// <param name="experiment">The validated experiment.</param>
+    /// <param name="folder">The existing, empty folder to write into.</param>
+    /// <param name="progress">Progress of the run (reported from the observer's thread).</param>
+    /// <param name="consoleLog">Where warnings go (stderr when null); on a <paramref name="shared"/> system the process's logger decides.</param>
+    /// <param name="cancellationToken">Interrupts the run (the outputs of the tasks done so far are written, and the result says <c>Interrupted</c>).</param>
+    /// <param name="shared">Run on this system, beside other runs, instead of on a system of its own (a replica sweep's seed).</param>
     public static ExperimentRunOutput RunInto(IExperiment experiment, string folder, IProgress<RunProgress>? progress = null,
-        TextWriter? consoleLog = null, CancellationToken cancellationToken = default)
+        TextWriter? consoleLog = null, CancellationToken cancellationToken = default, SharedActorSystem? shared = null)
     {
         var settings = experiment.Run;
         var device = ConfigureTorch(settings);
         var session = experiment.Open(device, stage: null);
         IRunOutcome outcome;
-        using (RunLogging.Start(Path.Combine(folder, "log.jsonl"), settings.FileLogLevel, consoleLog))
-            outcome = Execute(experiment, session, new RunContext(folder, settings.Source.ResolvedText, settings.Source.Origin, null), progress, null,
-                cancellationToken).Outcome;
+        var context = new RunContext(folder, settings.Source.ResolvedText, settings.Source.Origin, null) { Shared = shared };
+        using (AttachLog(shared, Path.Combine(folder, "log.jsonl"), settings.FileLogLevel, consoleLog))
+            outcome = Execute(experiment, session, context, progress, null, cancellationToken).Outcome;
         File.WriteAllText(Path.Combine(folder, "config.conf"), settings.Source.ResolvedText);
         var files = new List<string> { "config.conf" };
         files.AddRange(outcome.Write(folder));
@@ -95,7 +104,8 @@ public static partial class ExperimentRun
     /// <exception cref="ConfigException">device = cuda and no CUDA device is available.</exception>
     internal static TorchSharp.torch.Device ConfigureTorch(RunSettings settings)
     {
-        TorchRuntime.Configure(settings.Threads);
+        // libtorch's thread count is the process's: the replicas of a sweep set it from their own threads.
+        lock (TorchSettings) TorchRuntime.Configure(settings.Threads);
         try
         {
             return TorchRuntime.Resolve(settings.Device);
@@ -111,11 +121,10 @@ public static partial class ExperimentRun
     {
         var settings = experiment.Run;
         var spec = settings.Population;
-        var cluster = context.Cluster;
-        var system = cluster?.System ?? ActorSystem.Create("biglearn", BootstrapSetup.Create().WithConfig(RunLogging.AkkaConfig(settings.FileLogLevel)
-            .WithFallback(ShutdownConfig).WithFallback(ModelActor.DispatcherConfig).WithFallback(BigLearn.Actors.Messages.BigLearnSerializer.Config)));
-        // On a cluster the system is the node's, shared with other experiments: the run's actors get names of their own.
-        string prefix = cluster is null ? "" : cluster.ActorPrefix;
+        var shared = context.Shared;
+        var system = shared?.System ?? CreateSystem(settings.FileLogLevel);
+        // A shared system holds other runs' actors too: the run's actors get names of their own.
+        string prefix = shared?.ActorPrefix ?? "";
         IActorRef? supervisor = null, observer = null;
         try
         {
@@ -130,7 +139,7 @@ public static partial class ExperimentRun
                 sink is null ? null : sink.Write, ObserverStartOf(saved)), prefix + "observer");
             var options = new Actors.Checkpoints.PopulationOptions(experiment.Checkpoints, settings.Checkpoint.Every, settings.MaxRejectionsInARow,
                 saved?.Population);
-            if (cluster is not null) options = options with { Placement = cluster.Placement(context.ConfigText, context.ConfigOrigin) };
+            if (context.Cluster is { } cluster) options = options with { Placement = cluster.Placement(context.ConfigText, context.ConfigOrigin) };
             supervisor = system.ActorOf(PopulationSupervisor.Props(spec, session.CreateRuntime, observer, options), prefix + "population");
             stage?.Invoke("training");
             // The supervisor forwards evaluations to its model; the first is the starting point of the curves.
@@ -142,7 +151,7 @@ public static partial class ExperimentRun
             RunCompleted result;
             try
             {
-                result = cluster is null
+                result = shared is null
                     ? RunUntilDoneOrInterrupted(system, supervisor, settings.Timeout, cancellationToken)
                     : RunOnSharedSystem(supervisor, settings.Timeout, cancellationToken);
             }
@@ -170,7 +179,7 @@ public static partial class ExperimentRun
         }
         finally
         {
-            if (cluster is null)
+            if (shared is null)
             {
                 ResultsGathered(system);
                 system.Terminate().Wait(AskTimeout);
@@ -182,6 +191,19 @@ public static partial class ExperimentRun
             }
         }
     }
+
+    /// <summary>
+    /// A system for runs of this process: the actors' logging through Serilog from <paramref name="logLevel"/>, shutdown on the
+    /// host's signal only, the model's pinned dispatcher and the project's serializer.
+    /// </summary>
+    internal static ActorSystem CreateSystem(LogLevel logLevel) => ActorSystem.Create("biglearn", BootstrapSetup.Create().WithConfig(
+        RunLogging.AkkaConfig(logLevel).WithFallback(ShutdownConfig).WithFallback(ModelActor.DispatcherConfig)
+            .WithFallback(BigLearn.Actors.Messages.BigLearnSerializer.Config)));
+
+    // Serilog's static logger is the process's: a run on a system of its own installs its own, while on a shared system
+    // (several runs at once) the process's logger hands each run the events of its own actors.
+    private static IDisposable AttachLog(SharedActorSystem? shared, string path, LogLevel level, TextWriter? consoleLog) =>
+        shared is null ? RunLogging.Start(path, level, consoleLog) : RunLogFiles.Attach(shared, path, level);
 
     private static Evaluation Evaluation(IActorRef supervisor, CancellationToken cancellationToken) =>
         supervisor.Ask<Evaluation>(Evaluate.Instance, AskTimeout, cancellationToken).GetAwaiter().GetResult();

@@ -12,9 +12,11 @@ namespace BigLearn.Hosting.Running;
 /// <c>log.jsonl</c> (from the configured level) and warnings and errors on the console, so a progress bar stays clean.
 /// </summary>
 /// <remarks>
-/// Akka.Logger.Serilog writes to Serilog's static <see cref="Log.Logger"/>, so a run installs its logger for its
-/// duration and restores the previous one when disposed: run one experiment at a time per process (a sweep runs its
-/// seeds one after the other).
+/// Akka.Logger.Serilog writes to Serilog's static <see cref="Log.Logger"/>, so a run on an actor system of its own installs
+/// its logger for its duration and restores the previous one when disposed (one such run at a time per process: a
+/// sequential sweep runs its seeds one after the other). Runs that go on at the same time share one actor system
+/// (<see cref="SharedActorSystem"/>) and the process logger of <see cref="StartConsole"/>, which hands each run's
+/// <c>log.jsonl</c> the events of its own actors (<see cref="RunLogFiles"/>).
 /// </remarks>
 internal sealed class RunLogging : IDisposable
 {
@@ -42,20 +44,25 @@ internal sealed class RunLogging : IDisposable
     }
 
     /// <summary>
-    /// Installs a logger for a long-running process without a run folder (a cluster node): every event from
-    /// <paramref name="level"/> as a plain line on <paramref name="console"/> (stderr when null).
+    /// Installs a logger for a process that runs several experiments at once (a cluster node, a replica sweep): every event
+    /// from <paramref name="level"/> as a plain line on <paramref name="console"/> (stderr when null), and every event to
+    /// the run files attached to <see cref="RunLogFiles"/>.
     /// </summary>
     public static RunLogging StartConsole(LogLevel level, TextWriter? console)
     {
-        // Everything reaches the runs' own files (each takes its level); the console shows the node's level.
+        // Everything reaches the runs' own files (each takes its level); the console shows the process's level, without the
+        // markers that flush a run's file.
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Debug()
             .Enrich.FromLogContext()
-            .WriteTo.Sink(RunLogFiles.Instance);
-        configuration = console is null
-            ? configuration.WriteTo.Console(restrictedToMinimumLevel: ToSerilog(level), standardErrorFromLevel: LogEventLevel.Verbose,
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            : configuration.WriteTo.Sink(new LineSink(console), ToSerilog(level));
+            .WriteTo.Sink(RunLogFiles.Instance)
+            .WriteTo.Conditional(e => !RunLogFiles.IsFlush(e), shown =>
+            {
+                if (console is null)
+                    shown.Console(restrictedToMinimumLevel: ToSerilog(level), standardErrorFromLevel: LogEventLevel.Verbose,
+                        formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                else shown.Sink(new LineSink(console), ToSerilog(level));
+            });
         return new RunLogging(configuration.CreateLogger());
     }
 
