@@ -58,7 +58,7 @@ internal static partial class BenchCommand
         output.WriteLine(Invariant($"    ratio actors / plain      : {trainer.Ratio,8:0.000}   (same final parameters: {(trainer.SameParameters ? "yes" : "NO")})"));
         // Task-steps/s (a batched task's inner step counts as one, as in the plain loop), as ratios of the plain loop's.
         foreach (var other in new[] { TrainerBenchmark.Batches(tasks, 4), TrainerBenchmark.Batches(tasks, 16), TrainerBenchmark.Replicas(tasks, Replicas) })
-            output.WriteLine(Invariant($"    {other.Label,-26}: {other.StepsPerSecond,8:0.0} task-steps/s, {other.StepsPerSecond / trainer.PlainStepsPerSecond:0.00} × plain"));
+            output.WriteLine(Invariant($"    {other.Label,-27}: {other.StepsPerSecond,8:0.0} task-steps/s, {other.StepsPerSecond / trainer.PlainStepsPerSecond:0.00} × plain"));
         output.WriteLine($"(b) actor throughput with a no-op model, at least {actorTasks} tasks and {TasksPerAgent} per agent, free scheduling, 1 credit");
         output.WriteLine("    agents       tasks      tasks/s   vs 100 agents   bytes/agent");
         double? hundred = null;
