@@ -11,14 +11,15 @@ public sealed class BenchCommandTests
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        Assert.Equal(0, Cli.Run(["bench", "--tasks", "2", "--actor-tasks", "50"], output, error));
+        Assert.Equal(0, Cli.Run(["bench", "--tasks", "2", "--actor-tasks", "50", "--gan-steps", "1"], output, error));
         var text = output.ToString();
         Assert.Equal("", error.ToString());
         Assert.Matches(@"plain Trainer\.RunSequence : +\d+(\.\d)? steps/s", text);
         Assert.Matches(@"actors, 1 agent, lockstep : +\d+(\.\d)? steps/s", text);
         Assert.Contains("(same final parameters: yes)", text); // the actors ran exactly the plain loop's work
-        foreach (var label in new[] { "cooperative batches, B = 4", "cooperative batches, B = 16", "11 replicas at once" })
+        foreach (var label in new[] { "cooperative batch B = 4", "cooperative batch B = 16", "11 replicas at once" })
             Assert.Matches(Regex.Escape(label) + @" +: +\d+\.\d task-steps/s, \d+\.\d\d × plain", text);
+        Assert.Matches(@"BigLearn-GAN step, default settings \(1 steps\): \d+\.\d ms with 1 thread, \d+\.\d ms with 2 \(\d+\.\d\d×\)", text);
         var rows = Regex.Matches(text, @"^ +(\d+) +(\d+) +(\d+) +(\d+\.\d\d)? +(\d+)\r?$", RegexOptions.Multiline).ToArray();
         Assert.Equal([1, 100, 1000, 10000], rows.Select(m => int.Parse(m.Groups[1].Value)));
         // At least 50 tasks (--actor-tasks) and 20 per agent, so large populations are timed in their steady flow.
@@ -29,6 +30,7 @@ public sealed class BenchCommandTests
     [Theory]
     [InlineData("--tasks", "0", "biglearn: --tasks 0: not allowed (at least 1)")]
     [InlineData("--actor-tasks", "-3", "biglearn: --actor-tasks -3: not allowed (at least 1)")]
+    [InlineData("--gan-steps", "0", "biglearn: --gan-steps 0: not allowed (at least 1)")]
     public void A_bad_size_exits_2_with_one_line(string option, string value, string expected)
     {
         var error = new StringWriter();

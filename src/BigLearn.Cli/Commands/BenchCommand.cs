@@ -6,8 +6,8 @@ using BigLearn.Hosting.Running;
 namespace BigLearn.Cli.Commands;
 
 /// <summary>
-/// <c>biglearn bench [--tasks N] [--actor-tasks N]</c>: (a) steps/s of the §4.1 trainer as a plain loop and through the actors
-/// (one agent, lockstep) and their ratio, then cooperative batches (B = 4, 16) and 11 replicas on all cores as ratios of the plain loop; (b) tasks/s and memory per agent with 1, 100, 1,000 and 10,000 agents (no-op model, at least 20 tasks per agent), and
+/// <c>biglearn bench [--tasks N] [--actor-tasks N] [--gan-steps N]</c>: (a) steps/s of the §4.1 trainer as a plain loop and through the actors
+/// (one agent, lockstep) and their ratio, then cooperative batches (B = 4, 16) and 11 replicas on all cores as ratios of the plain loop, and the GAN's step with 1 and 2 threads; (b) tasks/s and memory per agent with 1, 100, 1,000 and 10,000 agents (no-op model, at least 20 tasks per agent), and
 /// each size's tasks/s as a ratio of 100 agents'.
 /// </summary>
 internal static partial class BenchCommand
@@ -24,6 +24,11 @@ internal static partial class BenchCommand
             Description = "Tasks per population size for the actor throughput measurement (no-op model)",
             DefaultValueFactory = _ => 20_000,
         };
+        var ganSteps = new Option<int>("--gan-steps")
+        {
+            Description = "BigLearn-GAN steps timed with 1 and with 2 libtorch threads (default settings, synthetic images)",
+            DefaultValueFactory = _ => 20,
+        };
         var cluster = new Option<string?>("--cluster")
         {
             Description = "Instead: tasks/s of the paper's schedule (--tasks, default 1000) in one process and on the cluster at HOST:PORT, lockstep and free",
@@ -38,16 +43,17 @@ internal static partial class BenchCommand
         var command = new Command("bench", "Measure the actors' overhead on real GMM training, and their throughput and memory per agent at scale " +
             "(or, with --cluster, the cost of running over the wire)")
         {
-            tasks, actorTasks, cluster, config,
+            tasks, actorTasks, ganSteps, cluster, config,
         };
         command.SetAction((parsed, cancellationToken) => Task.FromResult(parsed.GetValue(cluster) is { } endpoint
             ? RunCluster(console, endpoint, parsed.GetValue(config)!, parsed.GetResult(tasks) is { Implicit: false } ? parsed.GetValue(tasks) : 1000, cancellationToken)
-            : Run(console, parsed.GetValue(tasks), parsed.GetValue(actorTasks))));
+            : Run(console, parsed.GetValue(tasks), parsed.GetValue(actorTasks), parsed.GetValue(ganSteps))));
         return command;
     }
 
-    private static int Run(CliConsole console, int tasks, int actorTasks)
+    private static int Run(CliConsole console, int tasks, int actorTasks, int ganSteps)
     {
+        if (ganSteps < 1) throw new CliUsageException($"--gan-steps {ganSteps}: not allowed (at least 1)");
         if (tasks < 1) throw new CliUsageException($"--tasks {tasks}: not allowed (at least 1)");
         if (actorTasks < 1) throw new CliUsageException($"--actor-tasks {actorTasks}: not allowed (at least 1)");
         var output = console.Output;
@@ -58,7 +64,9 @@ internal static partial class BenchCommand
         output.WriteLine(Invariant($"    ratio actors / plain      : {trainer.Ratio,8:0.000}   (same final parameters: {(trainer.SameParameters ? "yes" : "NO")})"));
         // Task-steps/s (a batched task's inner step counts as one, as in the plain loop), as ratios of the plain loop's.
         foreach (var other in new[] { TrainerBenchmark.Batches(tasks, 4), TrainerBenchmark.Batches(tasks, 16), TrainerBenchmark.Replicas(tasks, Replicas) })
-            output.WriteLine(Invariant($"    {other.Label,-27}: {other.StepsPerSecond,8:0.0} task-steps/s, {other.StepsPerSecond / trainer.PlainStepsPerSecond:0.00} × plain"));
+            output.WriteLine(Invariant($"    {other.Label,-26}: {other.StepsPerSecond,8:0.0} task-steps/s, {other.StepsPerSecond / trainer.PlainStepsPerSecond:0.00} × plain"));
+        var gan = TrainerBenchmark.GanStep(ganSteps);
+        output.WriteLine(Invariant($"    BigLearn-GAN step, default settings ({ganSteps} steps): {gan.OneThreadMilliseconds:0.0} ms with 1 thread, {gan.TwoThreadMilliseconds:0.0} ms with 2 ({gan.TwoThreadSpeedUp:0.00}×); {gan.OneThreadMilliseconds * trainer.PlainStepsPerSecond / 1000:0} GMM steps' time"));
         output.WriteLine($"(b) actor throughput with a no-op model, at least {actorTasks} tasks and {TasksPerAgent} per agent, free scheduling, 1 credit");
         output.WriteLine("    agents       tasks      tasks/s   vs 100 agents   bytes/agent");
         double? hundred = null;

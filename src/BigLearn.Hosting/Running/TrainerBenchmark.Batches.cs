@@ -33,7 +33,7 @@ public static partial class TrainerBenchmark
         foreach (var chunk in TaskSequence(config, tasks).Chunk(batch))
             steps += trainer.RunBatch([.. chunk.Select(Batched)]).Outcomes.Sum(o => (long)o.AppliedSteps);
         watch.Stop();
-        return new ThroughputResult($"cooperative batches, B = {batch}", steps, watch.Elapsed.TotalSeconds);
+        return new ThroughputResult($"cooperative batch B = {batch}", steps, watch.Elapsed.TotalSeconds);
     }
 
     /// <summary>
