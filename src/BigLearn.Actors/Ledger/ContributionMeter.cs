@@ -45,7 +45,7 @@ internal sealed class ContributionMeter(ContributionSchedule schedule)
             audit |= Schedule.Audits(s);
         }
         if (!measure && !audit) return null;
-        var alignments = audit ? Audit(probe, waiting.Concat(running)) : [];
+        var alignments = audit ? Audit(probe, waiting.Concat(running), firstSequence) : [];
         return new Measurement(measure, measure ? Objective(runner, probe) : double.NaN, alignments);
     }
 
@@ -88,13 +88,17 @@ internal sealed class ContributionMeter(ContributionSchedule schedule)
     }
 
     // Each agent's next task (the proposal it has pending, with the batch seed it will use) against ∇J at the same θ.
-    private static AgentAlignment[] Audit(IContributionProbe probe, IEnumerable<PendingProposal> proposals)
+    // A population above the schedule's AuditAgents is audited a rotating share at a time.
+    private AgentAlignment[] Audit(IContributionProbe probe, IEnumerable<PendingProposal> proposals, long sequence)
     {
         var objectiveGradient = probe.ObjectiveGradient();
-        return proposals
+        var next = proposals
             .GroupBy(p => p.Proposal.AgentId)
             .Select(g => g.OrderBy(p => p, OldestFirst.Instance).First())
             .OrderBy(p => p.Proposal.AgentId)
+            .ToArray();
+        return next
+            .Where((_, index) => Schedule.AuditsAgent(sequence, index, next.Length))
             .Select(p => new AgentAlignment(p.Proposal.AgentId, p.Proposal.Group,
                 ContributionSchedule.Cosine(probe.TaskGradient(p.Task, p.Proposal.BatchSeed), objectiveGradient)))
             .ToArray();

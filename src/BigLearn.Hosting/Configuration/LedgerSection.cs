@@ -7,12 +7,13 @@ namespace BigLearn.Hosting.Configuration;
 /// The <c>ledger</c> keys of a population config (per-agent contributions, docs/contributions.md): <c>ledger.every</c> (1: every task,
 /// the exact ledger; k: every k-th task, credits scaled by k; 0: off), <c>ledger.audit-every</c> (tasks between alignment
 /// audits; 0: none), <c>ledger.objective</c> (<c>joint-reverse-kl</c> | <c>joint-nll</c>), <c>ledger.samples</c> (J's fixed
-/// batch) and <c>ledger.seed</c> (its seed; default the experiment seed).
+/// batch), <c>ledger.seed</c> (its seed; default the experiment seed) and <c>ledger.audit-agents</c> (agents audited at most per
+/// audit, a rotating share of a larger population; 0: all).
 /// </summary>
 public static partial class LedgerSection
 {
     /// <summary>The keys under <c>ledger.</c>.</summary>
-    public static IReadOnlyList<string> Keys { get; } = ["ledger.every", "ledger.audit-every", "ledger.objective", "ledger.samples", "ledger.seed"];
+    public static IReadOnlyList<string> Keys { get; } = ["ledger.every", "ledger.audit-every", "ledger.objective", "ledger.samples", "ledger.seed", "ledger.audit-agents"];
 
     /// <summary>The schedule the config asks for, or null when <c>ledger.every = 0</c>.</summary>
     /// <exception cref="ConfigException">A ledger key is malformed or out of range.</exception>
@@ -23,9 +24,10 @@ public static partial class LedgerSection
         var objective = source.GetString("ledger.objective", "joint-reverse-kl", ObjectivePattern(), "one of: joint-reverse-kl, joint-nll");
         var samples = source.GetInt("ledger.samples", 1000, 1, 10_000_000);
         var objectiveSeed = source.GetLong("ledger.seed", seed, 0, long.MaxValue);
+        var auditAgents = source.GetInt("ledger.audit-agents", ContributionSchedule.DefaultAuditAgents, 0, int.MaxValue);
         if (every == 0) return null;
         var kind = objective == "joint-nll" ? ContributionObjectiveKind.JointNll : ContributionObjectiveKind.JointReverseKl;
-        return new ContributionSchedule(every, auditEvery, new ContributionObjectiveSettings(kind, samples, objectiveSeed));
+        return new ContributionSchedule(every, auditEvery, new ContributionObjectiveSettings(kind, samples, objectiveSeed)) { AuditAgents = auditAgents };
     }
 
     [GeneratedRegex("^(joint-reverse-kl|joint-nll)$")]

@@ -20,6 +20,20 @@ public sealed class ContributionProbeTests
     private static LearningTask HaarMarginal(long seed) => LearningTask.Marginal(2, [0], OrthogonalTransform.Haar(2, Rng.ForStream(seed, 0)));
 
     [Fact]
+    public void A_large_population_is_audited_a_rotating_share_at_a_time_and_every_agent_once_per_round()
+    {
+        var schedule = new ContributionSchedule(1, 500, ContributionObjectiveSettings.Default) { AuditAgents = 100 };
+        // 250 agents, at most 100 per audit: every third agent, a different third at each of three consecutive audits.
+        var rounds = Enumerable.Range(0, 3).Select(a => Enumerable.Range(0, 250).Where(i => schedule.AuditsAgent(1 + a * 500L, i, 250)).ToArray()).ToArray();
+        Assert.Equal([84, 83, 83], rounds.Select(r => r.Length));
+        Assert.Equal(Enumerable.Range(0, 250), rounds.SelectMany(r => r).Order());
+        Assert.Equal(rounds[0], Enumerable.Range(0, 250).Where(i => schedule.AuditsAgent(1 + 3 * 500L, i, 250))); // the fourth starts over
+        // Up to AuditAgents, or with 0 (all), every agent at every audit.
+        Assert.All(Enumerable.Range(0, 100), i => Assert.True(schedule.AuditsAgent(501, i, 100)));
+        Assert.All(Enumerable.Range(0, 250), i => Assert.True((schedule with { AuditAgents = 0 }).AuditsAgent(501, i, 250)));
+    }
+
+    [Fact]
     public void The_cosine_of_a_task_gradient_with_itself_is_one_and_with_its_negative_minus_one()
     {
         using var trainer = Trainer();

@@ -100,6 +100,35 @@ public sealed record ContributionSchedule(long Every, long AuditEvery, Contribut
     /// <summary>Whether an audit runs before task number <paramref name="sequence"/> (1-based): before the 1st, the (1+a)-th, …</summary>
     public bool Audits(long sequence) => AuditEvery > 0 && (sequence - 1) % AuditEvery == 0;
 
+    /// <summary>The default <see cref="AuditAgents"/>: 100.</summary>
+    public const int DefaultAuditAgents = 100;
+
+    /// <summary>
+    /// The most agents one audit computes a task gradient for (0: all). An audit costs one gradient per agent, so a population
+    /// of 10,000 audited whole would spend minutes on it; a larger population is audited a rotating share at a time.
+    /// </summary>
+    public int AuditAgents
+    {
+        get => _auditAgents;
+        init => _auditAgents = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(AuditAgents), value, "audit agents must be 0 (all) or positive");
+    }
+
+    private readonly int _auditAgents;
+
+    /// <summary>
+    /// Which of <paramref name="count"/> agents (numbered 0..count−1 in id order) the audit before task <paramref name="sequence"/>
+    /// covers: all when <see cref="AuditAgents"/> is 0 or not exceeded; otherwise every k-th with k = ⌈count / AuditAgents⌉,
+    /// starting at the audit's number mod k, so that k consecutive audits cover every agent once. Depends only on the task
+    /// number, so a resumed run audits the same agents as an uninterrupted one.
+    /// </summary>
+    public bool AuditsAgent(long sequence, int index, int count)
+    {
+        if (AuditAgents == 0 || count <= AuditAgents) return true;
+        int k = (count + AuditAgents - 1) / AuditAgents;
+        long audit = AuditEvery > 0 ? (sequence - 1) / AuditEvery : 0;
+        return index % k == audit % k;
+    }
+
     /// <summary>The cosine of two vectors; NaN when either is zero or not finite.</summary>
     public static double Cosine(IReadOnlyList<double> a, IReadOnlyList<double> b)
     {
