@@ -55,6 +55,24 @@ public sealed class InspectCommandTests(InspectRunFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public void Inspect_windows_prints_each_groups_share_per_window_and_its_json_is_the_files_windows()
+    {
+        var (code, output, error) = Inspect(fixture.Run, "--windows");
+        Assert.True(code == 0, error);
+        Assert.Contains("each group's share of the credit per window", output);
+        var windows = Ledger()["windows"]!.AsArray();
+        Assert.Equal(2, windows.Count); // 30 tasks, evaluated every 15
+        Assert.Contains("1–15", output);
+        Assert.Contains("16–30", output);
+        var (jsonCode, json, _) = Inspect(fixture.Run, "--windows", "--json");
+        Assert.Equal(0, jsonCode);
+        Assert.True(JsonNode.DeepEquals(windows, JsonNode.Parse(json)));
+        var (both, _, bothError) = Inspect(fixture.Run, "--windows", "--agent", "0");
+        Assert.Equal(2, both);
+        Assert.Equal("biglearn: --agent, --group and --windows: give at most one of them", bothError.TrimEnd());
+    }
+
+    [Fact]
     public void Inspect_json_parses_back_to_the_ledger_whose_credits_sum_to_its_total()
     {
         var (code, output, _) = Inspect(fixture.Run, "--json");

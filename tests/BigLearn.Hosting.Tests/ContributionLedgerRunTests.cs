@@ -82,6 +82,26 @@ public sealed class ContributionLedgerRunTests : IDisposable
     }
 
     [Fact]
+    public void Credit_over_time_cuts_the_run_at_its_evaluations_and_the_windows_add_up_to_each_groups_credit()
+    {
+        var run = Run(Small(), "windows");
+        var outcome = run.Gmm();
+        var ledger = outcome.Contributions!;
+        var windows = ContributionWindows.Of(outcome, ledger);
+        Assert.Equal([(0L, 10L), (10L, 20L), (20L, 30L)], windows.Select(w => (w.From, w.Until))); // evaluation.every = 10
+        for (int g = 0; g < ledger.Groups.Count; g++)
+            Assert.Equal(ledger.Groups[g].Credit, windows.Sum(w => w.GroupCredit[g]), 9);
+        Assert.All(windows, w => Assert.Equal(1.0, w.GroupShare.Sum(Math.Abs), 9));
+        Assert.All(windows, w => Assert.All(w.GroupShare.Zip(w.GroupCredit), p => Assert.Equal(p.First, p.Second / w.GroupCredit.Sum(Math.Abs), 12)));
+        Assert.Equal(0.0, windows[0].GroupCredit[1]); // the joint agent starts at task 15
+        Assert.Equal(ledger.Groups[0].Credit + ledger.Groups[1].Credit, windows.Sum(w => w.GroupCredit.Sum()), 9);
+
+        var written = JsonNode.Parse(File.ReadAllText(Path.Combine(run.Folder, ContributionOutputs.JsonFile)))!["windows"]!.AsArray();
+        Assert.Equal([1L, 11L, 21L], written.Select(w => (long)w!["from_task"]!));
+        Assert.Equal(windows[2].GroupShare[0], (double)written[2]!["group_share"]!["marginal"]!, 12);
+    }
+
+    [Fact]
     public void A_sampled_ledger_with_cooperative_batches_is_refused_in_one_line_naming_both_keys()
     {
         var error = Assert.Throws<ConfigException>(() => Small("model.batch=4", "ledger.every=5"));
@@ -149,9 +169,15 @@ public sealed class ContributionLedgerRunTests : IDisposable
         var scalars = events.Skip(1).ToArray();
         int groups = ledger.Groups.Count;
         int alignments = ledger.Audits.Sum(a => a.GroupAlignment.Count(double.IsFinite));
-        Assert.Equal(4 * run.Gmm().Evaluations.Count + (1 + groups) * ledger.Timeline.Count + alignments, scalars.Length);
+        var windows = ContributionWindows.Of(run.Gmm(), ledger);
+        int shares = windows.Sum(w => w.GroupShare.Count(double.IsFinite));
+        Assert.Equal(4 * run.Gmm().Evaluations.Count + (1 + groups) * ledger.Timeline.Count + alignments + shares, scalars.Length);
         var tags = scalars.Select(e => e.Tag).ToHashSet();
-        Assert.Superset(new HashSet<string?>(TensorBoardExport.EvaluationTags) { "ledger/objective", "credit/marginal", "credit/joint", "alignment/marginal", "alignment/joint" }, tags);
+        Assert.Superset(new HashSet<string?>(TensorBoardExport.EvaluationTags) { "ledger/objective", "credit/marginal", "credit/joint", "alignment/marginal", "alignment/joint",
+            "credit_share/marginal", "credit_share/joint" }, tags);
+        var jointShare = scalars.Where(e => e.Tag == "credit_share/joint").ToArray();
+        Assert.Equal(windows.Select(w => w.Until), jointShare.Select(e => e.Step));
+        Assert.Equal((float)windows[^1].GroupShare[1], jointShare[^1].Value);
         var reverseKl = scalars.Where(e => e.Tag == "evaluation/reverse_kl").ToArray();
         Assert.Equal(run.Gmm().Evaluations.Select(e => e.Tasks), reverseKl.Select(e => e.Step));
         Assert.Equal((float)run.Gmm().Final.ReverseKl, reverseKl[^1].Value);

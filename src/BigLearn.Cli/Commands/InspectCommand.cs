@@ -8,8 +8,9 @@ using Spectre.Console;
 namespace BigLearn.Cli.Commands;
 
 /// <summary>
-/// <c>biglearn inspect RUN_DIR [--agent ID] [--group NAME] [--json]</c>: the per-agent contributions of a finished run
-/// (its <c>contributions.json</c>): groups and agents ranked by credit, one group's agents, or one agent's details; with
+/// <c>biglearn inspect RUN_DIR [--agent ID] [--group NAME] [--windows] [--json]</c>: the per-agent contributions of a finished run
+/// (its <c>contributions.json</c>): groups and agents ranked by credit, one group's agents, one agent's details, or each group's
+/// share of the credit per window between evaluations (credit over time); with
 /// <c>--json</c> the same as JSON. A missing folder, a run without a ledger, an unknown agent or group: one line, exit 2.
 /// </summary>
 internal static class InspectCommand
@@ -20,21 +21,24 @@ internal static class InspectCommand
         var agent = new Option<string?>("--agent") { Description = "Show one agent's details", HelpName = "ID" };
         var group = new Option<string?>("--group") { Description = "Show one group and its agents", HelpName = "NAME" };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of tables" };
+        var windows = new Option<bool>("--windows") { Description = "Credit over time: each group's share of the credit in every window between evaluations" };
         var command = new Command("inspect", "Rank a run's groups and agents by credit (their share of the fall of the ledger's objective J)")
         {
-            folder, agent, group, json,
+            folder, agent, group, json, windows,
         };
-        command.SetAction(parsed => Inspect(console, parsed.GetValue(folder)!, parsed.GetValue(agent), parsed.GetValue(group), parsed.GetValue(json)));
+        command.SetAction(parsed => Inspect(console, parsed.GetValue(folder)!, parsed.GetValue(agent), parsed.GetValue(group), parsed.GetValue(json),
+            parsed.GetValue(windows)));
         return command;
     }
 
-    private static int Inspect(CliConsole console, string folder, string? agentText, string? groupName, bool asJson)
+    private static int Inspect(CliConsole console, string folder, string? agentText, string? groupName, bool asJson, bool windows)
     {
         var ledger = Load(folder);
         var agents = ledger["agents"]!.AsArray().Select(a => a!.AsObject()).ToArray();
         var groups = ledger["groups"]!.AsArray().Select(g => g!.AsObject()).ToArray();
-        if (agentText is not null && groupName is not null)
-            throw new CliUsageException("--agent and --group: give at most one of them");
+        if ((agentText is not null ? 1 : 0) + (groupName is not null ? 1 : 0) + (windows ? 1 : 0) > 1)
+            throw new CliUsageException("--agent, --group and --windows: give at most one of them");
+        if (windows) return Windows(console, ledger, folder, asJson);
 
         if (agentText is not null)
         {
@@ -68,6 +72,26 @@ internal static class InspectCommand
         console.Output.WriteLine(Header(ledger));
         Render(console, GroupTable(groups));
         Render(console, AgentTable(agents));
+        return 0;
+    }
+
+    // Credit over time: a row per window, a column per group (its share of the window's credit, and the credit itself).
+    private static int Windows(CliConsole console, JsonObject ledger, string folder, bool asJson)
+    {
+        if (ledger["windows"] is not JsonArray windows || windows.Any(w => w is not JsonObject o || o["group_share"] is not JsonObject || o["group_credit"] is not JsonObject))
+            throw new CliUsageException($"RUN_DIR {folder}: its {ContributionOutputs.JsonFile} has no \"windows\" (written before credit over time was recorded; run the config again)");
+        if (asJson) return Print(console, windows);
+        var names = ledger["groups"]!.AsArray().Select(g => (string)g!["name"]!).ToArray();
+        console.Output.WriteLine(Header(ledger));
+        var table = new Table().Title("each group's share of the credit per window: credit / Σ|credit| (credit in brackets)").AddColumn("tasks");
+        foreach (var name in names) table.AddColumn(Markup.Escape(name));
+        foreach (var w in windows.Select(w => w!.AsObject()))
+        {
+            var cells = new List<string> { $"{w["from_task"]}–{w["until_task"]}" };
+            cells.AddRange(names.Select(n => $"{Percent(w["group_share"]![n])} ({Format(w["group_credit"]![n])})"));
+            table.AddRow(cells.Select(Markup.Escape).ToArray());
+        }
+        Render(console, table);
         return 0;
     }
 

@@ -76,7 +76,7 @@ public static class ContributionOutputs
         json.WriteEndObject();
     }
 
-    /// <summary>The whole ledger as indented JSON: totals, groups and agents ranked by credit, halves, timeline, audits.</summary>
+    /// <summary>The whole ledger as indented JSON: totals, groups and agents ranked by credit, halves, windows, timeline, audits.</summary>
     public static string Json(ExperimentOutcome outcome, ContributionSummary summary)
     {
         return IndentedJson.Render(json =>
@@ -136,6 +136,21 @@ public static class ContributionOutputs
                 json.WriteNumber("until_task", until);
                 json.WriteStartObject("group_credit");
                 for (int g = 0; g < credit.Length; g++) ExperimentRunWriter.WriteFinite(json, summary.Groups[g].Name, credit[g]);
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("windows");
+            foreach (var w in ContributionWindows.Of(outcome, summary))
+            {
+                json.WriteStartObject();
+                json.WriteNumber("from_task", w.From + 1);
+                json.WriteNumber("until_task", w.Until);
+                json.WriteStartObject("group_credit");
+                for (int g = 0; g < w.GroupCredit.Length; g++) ExperimentRunWriter.WriteFinite(json, summary.Groups[g].Name, w.GroupCredit[g]);
+                json.WriteEndObject();
+                json.WriteStartObject("group_share");
+                for (int g = 0; g < w.GroupShare.Length; g++) ExperimentRunWriter.WriteFinite(json, summary.Groups[g].Name, w.GroupShare[g]);
                 json.WriteEndObject();
                 json.WriteEndObject();
             }

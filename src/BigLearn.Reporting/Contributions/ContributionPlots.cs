@@ -6,25 +6,26 @@ using ScottPlot;
 namespace BigLearn.Reporting.Contributions;
 
 /// <summary>
-/// The ledger's PNGs (ScottPlot 5): cumulative credit by group over the run (stacked), credit per agent (sorted bars,
-/// coloured by group) and the alignment with ∇J over the run by group.
+/// The ledger's PNGs (ScottPlot 5): cumulative credit by group over the run (stacked), each group's share of the credit per
+/// window (stacked bars), credit per agent (sorted bars, coloured by group) and the alignment with ∇J over the run by group.
 /// </summary>
 public static class ContributionPlots
 {
     /// <summary>The files, in drawing order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["credit-by-group.png", "credit-by-agent.png", "alignment.png"];
+    public static IReadOnlyList<string> Names { get; } = ["credit-by-group.png", "credit-share-by-window.png", "credit-by-agent.png", "alignment.png"];
 
     private const int Width = 720;
     private const int Height = 480;
 
-    /// <summary>Writes the three plots into <paramref name="folder"/>; returns their names.</summary>
+    /// <summary>Writes the plots into <paramref name="folder"/>; returns their names.</summary>
     public static IReadOnlyList<string> WriteAll(ExperimentOutcome outcome, ContributionSummary summary, string folder)
     {
         Directory.CreateDirectory(folder);
         var palette = new ScottPlot.Palettes.Category10();
         WriteStacked(outcome, summary, palette, Path.Combine(folder, Names[0]));
-        WriteAgents(outcome, summary, palette, Path.Combine(folder, Names[1]));
-        WriteAlignment(outcome, summary, palette, Path.Combine(folder, Names[2]));
+        WriteWindows(outcome, summary, palette, Path.Combine(folder, Names[1]));
+        WriteAgents(outcome, summary, palette, Path.Combine(folder, Names[2]));
+        WriteAlignment(outcome, summary, palette, Path.Combine(folder, Names[3]));
         return Names;
     }
 
@@ -51,6 +52,36 @@ public static class ContributionPlots
         plot.Title($"{outcome.Experiment}: cumulative credit by group{Sampled(summary)}");
         plot.XLabel("tasks");
         plot.YLabel($"credit (fall of {summary.Objective})");
+        plot.SavePng(path, Width, Height);
+    }
+
+    // One bar per window, as wide as the window: each group's share of that window's credit, the positive shares stacked up
+    // from 0 and the negative ones (groups that raised J) down from it.
+    private static void WriteWindows(ExperimentOutcome outcome, ContributionSummary summary, IPalette palette, string path)
+    {
+        var plot = new Plot();
+        var bars = new List<Bar>();
+        foreach (var w in ContributionWindows.Of(outcome, summary))
+        {
+            double up = 0, down = 0, width = w.Until - w.From;
+            for (int g = 0; g < w.GroupShare.Length; g++)
+            {
+                double share = w.GroupShare[g];
+                if (!double.IsFinite(share) || share == 0) continue;
+                double from = share > 0 ? up : down;
+                bars.Add(new Bar { Position = w.From + width / 2, ValueBase = from, Value = from + share, Size = width * 0.9, FillColor = palette.GetColor(g) });
+                if (share > 0) up += share;
+                else down += share;
+            }
+        }
+        plot.Add.Bars(bars);
+        for (int g = 0; g < summary.Groups.Count; g++)
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = summary.Groups[g].Name, FillColor = palette.GetColor(g) });
+        plot.Add.HorizontalLine(0, 1, Colors.Gray);
+        plot.ShowLegend(Edge.Bottom);
+        plot.Title($"{outcome.Experiment}: each group's share of the credit per window{Sampled(summary)}");
+        plot.XLabel("tasks");
+        plot.YLabel("credit / Σ|credit| in the window");
         plot.SavePng(path, Width, Height);
     }
 

@@ -47,13 +47,18 @@ public static class TensorBoardExport
             foreach (var a in summary.Audits)
                 for (int g = 0; g < a.GroupAlignment.Length; g++)
                     Add(writer, $"alignment/{summary.Groups[g].Name}", a.GroupAlignment[g], Step(a.Tasks));
+            // Credit over time: each group's share of a window's credit, at the window's end (the stacked plot's numbers).
+            foreach (var w in ContributionWindows.Of(outcome, summary))
+                for (int g = 0; g < w.GroupShare.Length; g++)
+                    Add(writer, $"credit_share/{summary.Groups[g].Name}", w.GroupShare[g], Step(w.Until));
         }
         return Directory.GetFiles(folder).Where(f => !before.Contains(f)).Select(Path.GetFileName).OfType<string>().ToArray();
     }
 
     /// <summary>The tags a run of <paramref name="summary"/>'s groups writes besides <see cref="EvaluationTags"/>.</summary>
     public static IReadOnlyList<string> LedgerTags(ContributionSummary summary) =>
-        ["ledger/objective", .. summary.Groups.Select(g => $"credit/{g.Name}"), .. summary.Groups.Select(g => $"alignment/{g.Name}")];
+        ["ledger/objective", .. summary.Groups.Select(g => $"credit/{g.Name}"), .. summary.Groups.Select(g => $"alignment/{g.Name}"),
+         .. summary.Groups.Select(g => $"credit_share/{g.Name}")];
 
     // TensorBoard has no NaN-free guarantee to keep; skipping a non-finite value keeps the curves drawable.
     private static void Add(TorchSharp.Modules.SummaryWriter writer, string tag, double value, int step)
