@@ -51,6 +51,7 @@ public static class Cli
         root.Subcommands.Add(RunCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
         root.Subcommands.Add(InspectCommand.Create(console));
+        root.Subcommands.Add(AblateCommand.Create(console));
         root.Subcommands.Add(ResumeCommand.Create(console));
         root.Subcommands.Add(ValidateCommand.Create(console));
         root.Subcommands.Add(NodeCommand.Create(console));

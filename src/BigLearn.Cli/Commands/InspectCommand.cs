@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BigLearn.Reporting.Ablations;
 using BigLearn.Reporting.Contributions;
 using Spectre.Console;
 
@@ -33,6 +34,14 @@ internal static class InspectCommand
 
     private static int Inspect(CliConsole console, string folder, string? agentText, string? groupName, bool asJson, bool windows)
     {
+        if (File.Exists(Path.Combine(folder, AblationWriter.JsonFile)) && !File.Exists(Path.Combine(folder, ContributionOutputs.JsonFile)))
+        {
+            if (agentText is not null || groupName is not null || windows)
+                throw new CliUsageException($"RUN_DIR {folder}: an ablation folder; --agent, --group and --windows read a run's ledger (inspect one of its seed folders)");
+            if (asJson) return Print(console, JsonNode.Parse(File.ReadAllText(Path.Combine(folder, AblationWriter.JsonFile)))!);
+            PrintAblation(console, folder);
+            return 0;
+        }
         var ledger = Load(folder);
         var agents = ledger["agents"]!.AsArray().Select(a => a!.AsObject()).ToArray();
         var groups = ledger["groups"]!.AsArray().Select(g => g!.AsObject()).ToArray();
@@ -93,6 +102,47 @@ internal static class InspectCommand
         }
         Render(console, table);
         return 0;
+    }
+
+    /// <summary>An ablation's table: per group removed, the effect on each figure with its 95 % interval; the Shapley values when computed.</summary>
+    internal static void PrintAblation(CliConsole console, string folder)
+    {
+        var path = Path.Combine(folder, AblationWriter.JsonFile);
+        JsonObject ablation;
+        try
+        {
+            ablation = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new CliUsageException($"{path}: not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new CliUsageException($"{path}: not valid JSON ({e.Message.Split('\n')[0]})");
+        }
+        if (ablation["groups"] is not JsonArray groups || groups.Any(g => g is not JsonObject o || o["group"] is not JsonValue))
+            throw new CliUsageException($"{path}: not an {AblationWriter.JsonFile} written by biglearn ablate (\"groups\" must be an array of objects with a \"group\")");
+        console.Output.WriteLine($"{ablation["experiment"]}: the effect of removing each group, mean over seeds {string.Join(",", ablation["seeds"]?.AsArray().Select(s => s!.ToString()) ?? [])} [95 % interval]");
+        var names = AblationStatistics.Figures.Select(AblationStatistics.Name).ToArray();
+        var table = new Table().AddColumn("group removed");
+        foreach (var n in names) table.AddColumn(n);
+        foreach (var g in groups.Select(g => g!.AsObject()))
+        {
+            var cells = new List<string> { (string)g["group"]! };
+            if (g["not_runnable"] is { } why) cells.AddRange([$"not runnable: {why}", "", "", ""]);
+            else cells.AddRange(names.Select(n => g["effect_of_removing"]?[n] is JsonObject e ? EffectCell(e) : ""));
+            table.AddRow(cells.Select(Markup.Escape).ToArray());
+        }
+        Render(console, table);
+        if (ablation["shapley"] is JsonObject shapley && shapley["values"] is JsonObject values)
+        {
+            var shapleyTable = new Table().Title($"Shapley values on {shapley["figure"]} ({shapley["method"]})").AddColumns("group", "value", "standard error");
+            foreach (var (name, v) in values) shapleyTable.AddRow(Markup.Escape(name), Markup.Escape(Format(v?["value"])), Markup.Escape(Format(v?["standard_error"])));
+            Render(console, shapleyTable);
+        }
+    }
+
+    private static string EffectCell(JsonObject effect)
+    {
+        string mean = Format(effect["mean"]);
+        return effect["ci95_low"] is null ? mean : $"{mean} [{Format(effect["ci95_low"])}, {Format(effect["ci95_high"])}]";
     }
 
     private static JsonObject Load(string folder)

@@ -112,7 +112,7 @@ internal static partial class RunCommand
     internal static string DefaultFolder(string experiment) => Path.Combine("runs", experiment,
         DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3)));
 
-    private static long[] ParseSeeds(string text)
+    internal static long[] ParseSeeds(string text)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var seeds = new long[parts.Length];
@@ -125,7 +125,7 @@ internal static partial class RunCommand
     }
 
     // How many seeds of a sweep run at once: 1 without the option; auto is one per core, at most one per seed.
-    private static int ParseReplicas(string? text, long[]? seeds, bool cluster)
+    internal static int ParseReplicas(string? text, long[]? seeds, bool cluster)
     {
         if (text is null) return 1;
         int count = 0;
