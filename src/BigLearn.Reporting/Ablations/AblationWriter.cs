@@ -11,7 +11,7 @@ public static class AblationWriter
     /// <summary>The file <c>inspect</c> reads.</summary>
     public const string JsonFile = "ablation.json";
 
-    /// <summary>The plot: the effect of removing each group on the Shapley figure, with its 95 % interval (and the Shapley values).</summary>
+    /// <summary>The plot: what each group adds to the Shapley figure (whole population − population without it), with its 95 % interval, and the Shapley values.</summary>
     public const string PlotFile = "ablation.png";
 
     /// <summary>Writes the three files into <paramref name="folder"/>.</summary>
@@ -119,7 +119,8 @@ public static class AblationWriter
             var f = runnable[i].Effects!.First(x => x.Figure == result.Figure);
             bars.Add(new Bar
             {
-                Position = i, Value = f.Mean, FillColor = Colors.SteelBlue,
+                // Drawn as what the group adds (with it − without it), the sign of its Shapley value.
+                Position = i, Value = -f.Mean, FillColor = Colors.SteelBlue,
                 Error = double.IsFinite(f.High) ? (f.High - f.Low) / 2 : 0,
             });
         }
@@ -135,9 +136,9 @@ public static class AblationWriter
         plot.Add.HorizontalLine(0, 1, Colors.Gray);
         if (runnable.Length > 0)
             plot.Axes.Bottom.SetTicks(Enumerable.Range(0, runnable.Length).Select(i => (double)i).ToArray(), runnable.Select(e => e.Group).ToArray());
-        plot.Title($"{result.Experiment}: removing each group ({result.Seeds.Count} seeds, 95 % intervals)");
-        plot.XLabel("group removed");
-        plot.YLabel($"change of {AblationStatistics.Name(result.Figure)}");
+        plot.Title($"{result.Experiment}: what each group adds ({result.Seeds.Count} seeds, 95 % intervals)");
+        plot.XLabel("group");
+        plot.YLabel($"{AblationStatistics.Name(result.Figure)}: with it − without it");
         plot.SavePng(path, 720, 480);
     }
 
