@@ -42,6 +42,8 @@ internal static class AblateCommand
         int? samples, string figureText, string[] sets, string? outDir, CancellationToken cancellationToken)
     {
         var experiment = ModelKinds.Load(configPath, sets);
+        if (!experiment.Sweeps)
+            throw new CliUsageException($"{configPath}: kind = {experiment.ModelKind.Name} cannot be ablated yet (population configs only)");
         var seeds = seedText is null ? [experiment.Run.Population.Seed] : RunCommand.ParseSeeds(seedText);
         int replicaCount = RunCommand.ParseReplicas(replicaText, seeds, cluster: false);
         var figure = AblationStatistics.Figures.FirstOrDefault(f => AblationStatistics.Name(f) == figureText, (AblationFigure)(-1));
