@@ -52,11 +52,8 @@ internal static class AblateCommand
         if (samples is not null && !shapley) throw new CliUsageException($"--samples {samples}: only with --shapley");
         if (samples is < 2) throw new CliUsageException($"--samples {samples}: not allowed (at least 2 orders of arrival)");
         IReadOnlyList<string>? groups = groupText is null or "all" ? null : groupText.Split(',', StringSplitOptions.TrimEntries);
-        if (outDir is not null && string.IsNullOrWhiteSpace(outDir)) throw new CliUsageException($"--out \"{outDir}\": not allowed (a folder name)");
-        var folder = outDir ?? Path.Combine("runs", experiment.Run.Experiment,
-            "ablation-" + DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
-        if (File.Exists(folder) || (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()))
-            throw new CliUsageException($"--out {folder}: the folder already exists and is not empty (choose a new one)");
+        var folder = RunCommand.NewFolder(outDir, () => Path.Combine("runs", experiment.Run.Experiment,
+            "ablation-" + DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)));
 
         console.Output.WriteLine($"ablate {experiment.Run.Experiment}: seeds {string.Join(",", seeds)}{(shapley ? ", with Shapley values" : "")}");
         using var signals = InterruptSignals.Listen(cancellationToken);

@@ -38,7 +38,7 @@ internal static class InspectCommand
         {
             if (agentText is not null || groupName is not null || windows)
                 throw new CliUsageException($"RUN_DIR {folder}: an ablation folder; --agent, --group and --windows read a run's ledger (inspect one of its seed folders)");
-            if (asJson) return Print(console, JsonNode.Parse(File.ReadAllText(Path.Combine(folder, AblationWriter.JsonFile)))!);
+            if (asJson) return Print(console, ReadAblation(folder));
             PrintAblation(console, folder);
             return 0;
         }
@@ -107,18 +107,8 @@ internal static class InspectCommand
     /// <summary>An ablation's table: per group removed, the effect on each figure with its 95 % interval; the Shapley values when computed.</summary>
     internal static void PrintAblation(CliConsole console, string folder)
     {
-        var path = Path.Combine(folder, AblationWriter.JsonFile);
-        JsonObject ablation;
-        try
-        {
-            ablation = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new CliUsageException($"{path}: not a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw new CliUsageException($"{path}: not valid JSON ({e.Message.Split('\n')[0]})");
-        }
-        if (ablation["groups"] is not JsonArray groups || groups.Any(g => g is not JsonObject o || o["group"] is not JsonValue))
-            throw new CliUsageException($"{path}: not an {AblationWriter.JsonFile} written by biglearn ablate (\"groups\" must be an array of objects with a \"group\")");
+        var ablation = ReadAblation(folder);
+        var groups = ablation["groups"]!.AsArray();
         console.Output.WriteLine($"{ablation["experiment"]}: the effect of removing each group, mean over seeds {string.Join(",", ablation["seeds"]?.AsArray().Select(s => s!.ToString()) ?? [])} [95 % interval]");
         var names = AblationStatistics.Figures.Select(AblationStatistics.Name).ToArray();
         var table = new Table().AddColumn("group removed");
@@ -150,18 +140,32 @@ internal static class InspectCommand
         if (!Directory.Exists(folder)) throw new CliUsageException($"RUN_DIR {folder}: no such folder (give a folder written by biglearn run)");
         var path = Path.Combine(folder, ContributionOutputs.JsonFile);
         if (!File.Exists(path)) throw new CliUsageException(WhyNoLedger(folder));
-        JsonObject ledger;
+        var ledger = ReadObject(path, $"a {ContributionOutputs.JsonFile} written by biglearn run");
+        RequireShape(ledger, path);
+        return ledger;
+    }
+
+    // An ablation folder's ablation.json, checked for what the table reads.
+    private static JsonObject ReadAblation(string folder)
+    {
+        var path = Path.Combine(folder, AblationWriter.JsonFile);
+        var ablation = ReadObject(path, $"an {AblationWriter.JsonFile} written by biglearn ablate");
+        if (ablation["groups"] is not JsonArray groups || groups.Any(g => g is not JsonObject o || o["group"] is not JsonValue))
+            throw new CliUsageException($"{path}: not an {AblationWriter.JsonFile} written by biglearn ablate (\"groups\" must be an array of objects with a \"group\")");
+        return ablation;
+    }
+
+    // A JSON object from a file, or one line saying why not.
+    private static JsonObject ReadObject(string path, string what)
+    {
         try
         {
-            ledger = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                     ?? throw new CliUsageException($"{path}: not a JSON object (not a {ContributionOutputs.JsonFile} written by biglearn run)");
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new CliUsageException($"{path}: not a JSON object (not {what})");
         }
         catch (JsonException e)
         {
             throw new CliUsageException($"{path}: not valid JSON ({e.Message.Split('\n')[0]})");
         }
-        RequireShape(ledger, path);
-        return ledger;
     }
 
     // What each view reads, checked once: valid JSON of another shape is refused in one line, never half-printed.

@@ -39,11 +39,9 @@ internal static class LandscapeCommand
     private static int Run(CliConsole console, string configPath, string[] sets, string? outDir, CancellationToken cancellationToken)
     {
         var settings = LandscapeConfig.Load(configPath, sets);
-        var folder = outDir ?? Path.Combine("runs", settings.Experiment,
-            DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
         // Refuse an occupied output folder before spending minutes computing.
-        if (File.Exists(folder) || (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()))
-            throw new CliUsageException($"--out {folder}: the folder already exists and is not empty (choose a new one)");
+        var folder = RunCommand.NewFolder(outDir, () => Path.Combine("runs", settings.Experiment,
+            DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)));
 
         var device = ConfigureTorch(settings);
         var spec = settings.Spec;

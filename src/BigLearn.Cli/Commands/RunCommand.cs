@@ -70,11 +70,7 @@ internal static partial class RunCommand
         if (seeds is not null && !experiment.Sweeps)
             throw new CliUsageException($"--seeds {seedList}: not allowed for kind = {experiment.ModelKind.Name} (run one seed at a time with --set seed=N)");
         int replicas = ParseReplicas(replicaText, seeds, endpoint is not null);
-        if (outDir is not null && string.IsNullOrWhiteSpace(outDir))
-            throw new CliUsageException($"--out \"{outDir}\": not allowed (a folder name)");
-        var folder = outDir ?? DefaultFolder(settings.Experiment);
-        if (File.Exists(folder) || (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()))
-            throw new CliUsageException($"--out {folder}: the folder already exists and is not empty (choose a new one)");
+        var folder = NewFolder(outDir, () => DefaultFolder(settings.Experiment));
 
         var spec = settings.Population;
         var seedText = seeds is null ? $"seed {spec.Seed}" : $"seeds {string.Join(",", seeds)}{(replicas > 1 ? $", {replicas} at a time" : "")}";
@@ -111,6 +107,20 @@ internal static partial class RunCommand
     // starting several, containers sharing a volume) get different folders; the folder's lock refuses the rare clash.
     internal static string DefaultFolder(string experiment) => Path.Combine("runs", experiment,
         DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3)));
+
+    /// <summary>
+    /// The folder a command writes: <paramref name="outDir"/> or the default; refused in one line, before any work, when
+    /// <c>--out</c> is blank or the folder exists and is not empty.
+    /// </summary>
+    internal static string NewFolder(string? outDir, Func<string> defaultFolder)
+    {
+        if (outDir is not null && string.IsNullOrWhiteSpace(outDir))
+            throw new CliUsageException($"--out \"{outDir}\": not allowed (a folder name)");
+        var folder = outDir ?? defaultFolder();
+        if (File.Exists(folder) || (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()))
+            throw new CliUsageException($"--out {folder}: the folder already exists and is not empty (choose a new one)");
+        return folder;
+    }
 
     internal static long[] ParseSeeds(string text)
     {

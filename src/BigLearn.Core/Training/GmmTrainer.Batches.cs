@@ -137,9 +137,7 @@ public sealed partial class GmmTrainer : IBatchTaskRunner
             if (plain)
             {
                 _own = tasks.Select(t => new TorchCpuGenerator(unchecked((ulong)t.BatchSeed))).ToArray();
-                using (NewDisposeScope())
-                using (no_grad())
-                    _probabilities = trainer.Model.LogWeights().exp().cpu().data<double>().ToArray();
+                _probabilities = trainer.FixedWeightProbabilities();
             }
             else
             {

@@ -254,10 +254,7 @@ public sealed partial class GmmTrainer : ITaskRunner, IDisposable
     private TaskOutcome RunWithoutLibtorch(LearningTask task, int innerSteps, long batchSeed)
     {
         var generator = new TorchCpuGenerator(unchecked((ulong)batchSeed));
-        double[] probabilities;
-        using (NewDisposeScope())
-        using (no_grad())
-            probabilities = Model.LogWeights().exp().cpu().data<double>().ToArray(); // as MixtureDistribution.DrawLatents computes them
+        var probabilities = FixedWeightProbabilities();
         var theta = Model.GetParameterVector();
         var updated = new double[theta.Length];
         double firstLoss = double.NaN, lastLoss = double.NaN, lastNorm = 0;
@@ -281,6 +278,15 @@ public sealed partial class GmmTrainer : ITaskRunner, IDisposable
         }
         if (applied > 0) Model.SetParameterVector(theta);
         return new TaskOutcome(firstLoss, lastLoss, lastNorm, applied, rejection, Version);
+    }
+
+    /// <summary>The model's component probabilities as libtorch computes them for its draws (exp of the log-softmax, as
+    /// <see cref="MixtureDistribution.DrawLatents"/>), read once per task: the own-draws path needs fixed weights.</summary>
+    private double[] FixedWeightProbabilities()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return Model.LogWeights().exp().cpu().data<double>().ToArray();
     }
 
     /// <summary>updated = θ − lr·g; the gradient's norm and the largest updated magnitude.</summary>

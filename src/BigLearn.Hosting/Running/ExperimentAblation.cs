@@ -83,7 +83,8 @@ public static class ExperimentAblation
                 effects.Add(new AblationEffect(studied[i], null, why));
                 continue;
             }
-            effects.Add(new AblationEffect(studied[i], RunCoalition(without).Folder, null, AblationStatistics.Paired(baseline.Rows, RunCoalition(without).Rows)));
+            var variant = RunCoalition(without);
+            effects.Add(new AblationEffect(studied[i], variant.Folder, null, AblationStatistics.Paired(baseline.Rows, variant.Rows)));
         }
 
         ShapleyValue[]? shapley = null;
@@ -137,9 +138,7 @@ public static class ExperimentAblation
         {
             var sweep = ExperimentSweep.Run(seed => ModelKinds.Load(request.ConfigPath, Sets(request, removed, seed)), request.Seeds, folder,
                 consoleLog: consoleLog, cancellationToken: cancellationToken, replicas: request.Replicas);
-            var initial = sweep.Runs.Select(r => (ExperimentOutcome)r.Outcome)
-                .Select(o => new SweepRow(o.Seed, "", o.Evaluations[0].ModesCovered, o.Evaluations[0].ModesTotal, o.Evaluations[0].HighQualityFraction,
-                    o.Evaluations[0].ReverseKl, o.Evaluations[0].ForwardKl)).ToArray();
+            var initial = sweep.Runs.Select(r => (ExperimentOutcome)r.Outcome).Select(o => SweepRow.At(o, o.Evaluations[0], "")).ToArray();
             return new Outcome(name, sweep.Rows, initial);
         }
     }

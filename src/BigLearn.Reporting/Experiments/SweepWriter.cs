@@ -16,9 +16,11 @@ namespace BigLearn.Reporting.Experiments;
 public sealed record SweepRow(long Seed, string Folder, int ModesCovered, int ModesTotal, double HighQualityFraction, double ReverseKl, double ForwardKl)
 {
     /// <summary>The row of a finished run in <paramref name="folder"/>.</summary>
-    public static SweepRow Of(ExperimentOutcome outcome, string folder) =>
-        new(outcome.Seed, folder, outcome.Final.ModesCovered, outcome.Final.ModesTotal, outcome.Final.HighQualityFraction,
-            outcome.Final.ReverseKl, outcome.Final.ForwardKl);
+    public static SweepRow Of(ExperimentOutcome outcome, string folder) => At(outcome, outcome.Final, folder);
+
+    /// <summary>The row of <paramref name="outcome"/>'s figures at one of its evaluation points (the untrained model's, for instance).</summary>
+    public static SweepRow At(ExperimentOutcome outcome, EvaluationPoint point, string folder) =>
+        new(outcome.Seed, folder, point.ModesCovered, point.ModesTotal, point.HighQualityFraction, point.ReverseKl, point.ForwardKl);
 
     /// <summary>The rows for the terminal, with a mean row when there are several.</summary>
     public static ResultTable Table(IReadOnlyList<SweepRow> rows)
