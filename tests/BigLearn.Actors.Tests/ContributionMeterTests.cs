@@ -11,8 +11,17 @@ namespace BigLearn.Actors.Tests;
 public sealed class ContributionMeterTests
 {
     /// <summary>θ a scalar moved by −1 per applied step; J(θ) = θ² (evaluations counted); restorable like a real runner.</summary>
-    private sealed class ScalarRunner(double theta) : IBatchTaskRunner, IRestorableRunner, IContributionProbe
+    private sealed class ScalarRunner(double theta) : IBatchTaskRunner, IRestorableRunner, IContributionProbe, ICounterfactualProbe
     {
+        public int Counterfactuals { get; private set; }
+
+        // J after the task's inner steps from the current θ, which stays as it is.
+        public double ObjectiveAfter(LearningTask task, int innerSteps, long seed)
+        {
+            Counterfactuals++;
+            return (Theta - innerSteps) * (Theta - innerSteps);
+        }
+
         public double Theta { get; private set; } = theta;
         public long Version { get; private set; }
         public int Evaluations { get; private set; }
@@ -66,7 +75,7 @@ public sealed class ContributionMeterTests
     [Fact]
     public void A_batchs_delta_J_is_split_by_each_tasks_first_order_share_and_its_credits_sum_to_it()
     {
-        var meter = new ContributionMeter(new ContributionSchedule(1, 1, ContributionObjectiveSettings.Default));
+        var meter = new ContributionMeter(new ContributionSchedule(1, 1, ContributionObjectiveSettings.Default), [1.0]);
         var runner = new ScalarRunner(10);
         PendingProposal[] batch = [Pending(1, agent: 0), Pending(2, agent: 1)];
         var before = meter.Before(runner, 1, batch, [])!;
@@ -83,7 +92,7 @@ public sealed class ContributionMeterTests
     [Fact]
     public void An_exact_meter_evaluates_J_once_per_task_and_reuses_it_as_the_next_tasks_J_before()
     {
-        var meter = new ContributionMeter(new ContributionSchedule(1, 0, ContributionObjectiveSettings.Default));
+        var meter = new ContributionMeter(new ContributionSchedule(1, 0, ContributionObjectiveSettings.Default), [1.0]);
         var runner = new ScalarRunner(10);
         var first = Measure(meter, runner, 1);
         var second = Measure(meter, runner, 2);
@@ -95,7 +104,7 @@ public sealed class ContributionMeterTests
     [Fact]
     public void A_runner_restored_to_an_older_state_or_rebuilt_at_the_same_version_is_never_served_a_cached_J()
     {
-        var meter = new ContributionMeter(new ContributionSchedule(1, 0, ContributionObjectiveSettings.Default));
+        var meter = new ContributionMeter(new ContributionSchedule(1, 0, ContributionObjectiveSettings.Default), [1.0]);
         var runner = new ScalarRunner(10);
         Measure(meter, runner, 1);                                  // cache: version 1, J = 81 (θ = 9)
 
@@ -108,5 +117,51 @@ public sealed class ContributionMeterTests
         var rebuilt = new ScalarRunner(0);
         rebuilt.RestoreState(new RunnerState(runner.Version, [7], new Dictionary<string, double[]>()));
         Assert.Equal(49.0, Measure(meter, rebuilt, 4).ObjectiveBefore);
+    }
+
+    private static PendingProposal Pending(long id, int agent, int group, int innerSteps) => new(id, id, ActorRefs.Nobody,
+        new ModelProtocol.Propose(agent, group, id, TaskDescriptor.From(Task), innerSteps, id), Task);
+
+    [Fact]
+    public void The_baseline_is_the_mean_delta_J_of_counterfactual_tasks_drawn_by_share_from_the_other_agents_pending_proposals()
+    {
+        var schedule = new ContributionSchedule(1, 0, ContributionObjectiveSettings.Default) { BaselineProbes = 400 };
+        var meter = new ContributionMeter(schedule, [0.9, 0.1]);
+        var runner = new ScalarRunner(10);
+        // Pending: agent 1 (group 0, 2 steps: ΔJ = 100 − 64 = 36), agent 2 (group 1, 5 steps: ΔJ = 75), and a second proposal of the
+        // running agent 0 (9 steps), which is no peer and must not be drawn.
+        PendingProposal[] pool = [Pending(2, agent: 1, group: 0, innerSteps: 2), Pending(3, agent: 2, group: 1, innerSteps: 5), Pending(4, agent: 0, group: 0, innerSteps: 9)];
+        var before = meter.Before(runner, 1, Pending(1, agent: 0, group: 0, innerSteps: 1), pool)!;
+        // Expected 0.9·36 + 0.1·75 = 39.9; one draw has sd 0.3·39 = 11.7, the mean of 400 draws 0.585.
+        Assert.InRange(before.Baseline, 39.9 - 4 * 0.585, 39.9 + 4 * 0.585);
+        Assert.Equal(2, runner.Counterfactuals); // each drawn proposal is run once, however often it is drawn
+        Assert.Equal(10, runner.Theta);
+        runner.Run(Task, 1, 1);
+        var contribution = meter.After(runner, before);
+        Assert.Equal(19, contribution.Credit);
+        Assert.Equal(19 - before.Baseline, contribution.Advantage, 12);
+        // The same task number and pool draw the same probes.
+        var again = new ContributionMeter(schedule, [0.9, 0.1]).Before(new ScalarRunner(10), 1, Pending(1, agent: 0, group: 0, innerSteps: 1), pool)!;
+        Assert.Equal(before.Baseline, again.Baseline);
+    }
+
+    [Fact]
+    public void Without_a_peer_pending_or_with_no_probes_there_is_no_baseline_and_a_batchs_baseline_is_its_mean_part()
+    {
+        var runner = new ScalarRunner(10);
+        var alone = new ContributionMeter(new ContributionSchedule(1, 0, ContributionObjectiveSettings.Default), [1.0])
+            .Before(runner, 1, Pending(1, agent: 0, group: 0, innerSteps: 1), [Pending(2, agent: 0, group: 0, innerSteps: 3)])!;
+        Assert.True(double.IsNaN(alone.Baseline));
+        var off = new ContributionMeter(new ContributionSchedule(1, 0, ContributionObjectiveSettings.Default) { BaselineProbes = 0 }, [1.0])
+            .Before(runner, 1, Pending(1, agent: 0, group: 0, innerSteps: 1), [Pending(2, agent: 1, group: 0, innerSteps: 3)])!;
+        Assert.True(double.IsNaN(off.Baseline));
+        Assert.Equal(0, runner.Counterfactuals);
+
+        var meter = new ContributionMeter(new ContributionSchedule(1, 1, ContributionObjectiveSettings.Default), [1.0]);
+        PendingProposal[] batch = [Pending(1, agent: 0), Pending(2, agent: 1)];
+        var before = meter.Before(runner, 1, batch, [])!;
+        var split = meter.After(runner, before, runner.RunBatch([new BatchedTask(Task, 1, 1), new BatchedTask(Task, 3, 2)]));
+        Assert.All(split, c => Assert.Equal(32, c.Baseline)); // ΔJ 64 over two peers
+        Assert.Equal([-16.0, 16.0], split.Select(c => c.Advantage));
     }
 }

@@ -37,21 +37,55 @@ public sealed class InspectCommandTests(InspectRunFixture fixture) : IClassFixtu
 
     private JsonNode Ledger() => JsonNode.Parse(File.ReadAllText(Path.Combine(fixture.Run, "contributions.json")))!;
 
+    // The agent table's rows as (group, rank in group, id).
+    private static (string Group, string Rank, int Id)[] AgentRows(string output)
+    {
+        var section = output[output.IndexOf("agents by group", StringComparison.Ordinal)..];
+        return section.Split('\n').Select(l => l.Split('│', StringSplitOptions.TrimEntries))
+            .Where(c => c.Length > 4 && int.TryParse(c[3], out _)).Select(c => (c[1], c[2], int.Parse(c[3]))).ToArray();
+    }
+
     [Fact]
-    public void Inspect_prints_groups_and_agents_ranked_by_credit()
+    public void Inspect_ranks_groups_by_credit_and_lists_agents_by_group_unranked_where_they_do_not_differ_more_than_chance()
     {
         var (code, output, error) = Inspect(fixture.Run);
         Assert.True(code == 0, error);
         Assert.Contains("groups by credit", output);
-        Assert.Contains("agents by credit", output);
+        Assert.Contains("agents differ?", output);
         Assert.False(output.Contains((char)27), "no ANSI escape codes when output is redirected");
-        // The agents' rows appear in the order of their credit in contributions.json, which is sorted by credit.
-        var agents = Ledger()["agents"]!.AsArray().Select(a => (Id: (int)a!["id"]!, Credit: (double)a["credit"]!)).ToArray();
-        Assert.Equal(agents.OrderByDescending(a => a.Credit).Select(a => a.Id), agents.Select(a => a.Id));
-        var agentSection = output[output.IndexOf("agents by credit", StringComparison.Ordinal)..];
-        var rowOrder = agentSection.Split('\n').Select(l => l.Split('│', StringSplitOptions.TrimEntries))
-            .Where(c => c.Length > 3 && int.TryParse(c[1], out _) && int.TryParse(c[2], out _)).Select(c => int.Parse(c[2])).ToArray();
-        Assert.Equal(agents.Select(a => a.Id), rowOrder);
+        var groups = Ledger()["groups"]!.AsArray().Select(g => g!.AsObject()).ToArray();
+        var marginal = groups.Single(g => (string)g["name"]! == "marginal");
+        double p = (double)marginal["agents_differ_p"]!;
+        Assert.Contains($"{(p <= 0.05 ? "yes" : "no")} (p = {p.ToString(System.Globalization.CultureInfo.InvariantCulture)})", output);
+        // Agents by group in the groups' order; a group whose agents do not differ more than chance is listed by id, unranked.
+        var rows = AgentRows(output);
+        Assert.Equal(groups.Select(g => (string)g["name"]!), rows.Select(r => r.Group).Distinct());
+        if (p > 0.05)
+        {
+            var members = rows.Where(r => r.Group == "marginal").ToArray();
+            Assert.Equal(members.Select(r => r.Id).Order(), members.Select(r => r.Id));
+            Assert.All(members, r => Assert.Equal("-", r.Rank));
+        }
+    }
+
+    [Fact]
+    public void Inspect_ranks_a_groups_agents_by_corrected_credit_when_its_test_says_they_differ()
+    {
+        // The fixture's ledger with the marginal group's test edited to p = 0.001: its agents are then ranked by corrected credit.
+        var folder = Path.Combine(fixture.Root, "differ");
+        Directory.CreateDirectory(folder);
+        File.Copy(Path.Combine(fixture.Run, "config.conf"), Path.Combine(folder, "config.conf"), overwrite: true);
+        var ledger = Ledger().AsObject();
+        ledger["groups"]!.AsArray().Single(g => (string)g!["name"]! == "marginal")!["agents_differ_p"] = 0.001;
+        File.WriteAllText(Path.Combine(folder, "contributions.json"), ledger.ToJsonString());
+        var (code, output, error) = Inspect(folder);
+        Assert.True(code == 0, error);
+        Assert.Contains("yes (p = 0.001)", output);
+        var expected = ledger["agents"]!.AsArray().Where(a => (string)a!["group"]! == "marginal")
+            .OrderByDescending(a => (double)a!["corrected_credit"]!).ThenBy(a => (int)a!["id"]!).Select(a => (int)a!["id"]!);
+        var members = AgentRows(output).Where(r => r.Group == "marginal").ToArray();
+        Assert.Equal(expected, members.Select(r => r.Id));
+        Assert.Equal(Enumerable.Range(1, members.Length).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), members.Select(r => r.Rank));
     }
 
     [Fact]

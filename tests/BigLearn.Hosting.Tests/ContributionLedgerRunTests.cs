@@ -116,16 +116,20 @@ public sealed class ContributionLedgerRunTests : IDisposable
     {
         var run = Run(Small(), "files");
         var agents = File.ReadAllLines(Path.Combine(run.Folder, "agents.csv"));
-        Assert.Equal("id,group,tasks,steps,rejections,restarts,first_own_loss,last_own_loss,credit,credit_share,alignment,audits,measured_tasks", agents[0]);
+        Assert.Equal("id,group,tasks,steps,rejections,restarts,first_own_loss,last_own_loss,credit,credit_share,alignment,audits,measured_tasks,"
+            + "corrected_credit,advantage", agents[0]);
         var rows = agents.Skip(1).Select(l => l.Split(',')).ToArray();
         Assert.Equal(run.Gmm().Agents.Count, rows.Length);
-        Assert.All(rows, r => Assert.Equal(13, r.Length));
-        Assert.Equal(1.0, rows.Sum(r => double.Parse(r[9], System.Globalization.CultureInfo.InvariantCulture)), 9);
+        Assert.All(rows, r => Assert.Equal(15, r.Length));
+        static double Cell(string[] row, int column) => double.Parse(row[column], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(1.0, rows.Sum(r => Cell(r, 9)), 9);
+        Assert.Equal(rows.Sum(r => Cell(r, 8)), rows.Sum(r => Cell(r, 13)), 9); // corrected credits sum to the raw total
 
         var groups = File.ReadAllLines(Path.Combine(run.Folder, ContributionOutputs.GroupsFile));
         Assert.Equal(ContributionOutputs.GroupsHeader, groups[0]);
         Assert.Equal(["marginal", "joint"], groups.Skip(1).Select(l => l.Split(',')[0]));
-        Assert.All(groups.Skip(1), l => Assert.EndsWith(",false", l));
+        int sampled = Array.IndexOf(ContributionOutputs.GroupsHeader.Split(','), "sampled");
+        Assert.All(groups.Skip(1), l => Assert.Equal("false", l.Split(',')[sampled]));
 
         var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(run.Folder, "summary.json")))!;
         Assert.False((bool)summary["contributions"]!["sampled"]!);
@@ -152,7 +156,8 @@ public sealed class ContributionLedgerRunTests : IDisposable
         Assert.True((bool)json["sampled"]!);
         Assert.Equal(4, (long)json["every"]!);
         Assert.Contains("scaled by 4 (sampled estimates)", File.ReadAllText(Path.Combine(run.Folder, "report.md")));
-        Assert.All(File.ReadAllLines(Path.Combine(run.Folder, ContributionOutputs.GroupsFile)).Skip(1), l => Assert.EndsWith(",true", l));
+        int sampled = Array.IndexOf(ContributionOutputs.GroupsHeader.Split(','), "sampled");
+        Assert.All(File.ReadAllLines(Path.Combine(run.Folder, ContributionOutputs.GroupsFile)).Skip(1), l => Assert.Equal("true", l.Split(',')[sampled]));
     }
 
     [Fact]
@@ -187,6 +192,8 @@ public sealed class ContributionLedgerRunTests : IDisposable
     [InlineData("ledger.objective=kl", "ledger.objective = kl is not allowed")]
     [InlineData("ledger.every=-1", "ledger.every = -1 is not allowed")]
     [InlineData("ledger.samples=0", "ledger.samples = 0 is not allowed")]
+    [InlineData("ledger.baseline-probes=-1", "ledger.baseline-probes = -1 is not allowed")]
+    [InlineData("ledger.baseline-probes=65", "ledger.baseline-probes = 65 is not allowed")]
     public void A_bad_ledger_key_is_one_line_naming_it(string set, string expected)
     {
         var error = Assert.Throws<ConfigException>(() => Small(set));
@@ -204,5 +211,27 @@ public sealed class ContributionLedgerRunTests : IDisposable
         Assert.Equal(500, config.Ledger.AuditEvery);
         Assert.Equal("joint-reverse-kl", config.Ledger.Objective.Name);
         Assert.Equal(888, config.Ledger.Objective.Seed);
+        Assert.Equal(1, config.Ledger.BaselineProbes);
+    }
+
+    [Fact]
+    public void Baseline_probes_leave_the_training_untouched_and_the_corrected_credits_sum_to_the_total_credit()
+    {
+        var probed = Run(Small("ledger.baseline-probes=2"), "probed");
+        var plain = Run(Small("ledger.baseline-probes=0"), "plain");
+        // The counterfactual tasks put θ back exactly: the same parameters, evaluations and raw credits bit for bit.
+        Assert.Equal(plain.Gmm().Final.Parameters, probed.Gmm().Final.Parameters);
+        Assert.Equal(plain.Gmm().Evaluations.Select(e => e.ReverseKl), probed.Gmm().Evaluations.Select(e => e.ReverseKl));
+        var ledger = probed.Gmm().Contributions!;
+        Assert.Equal(plain.Gmm().Contributions!.Agents.Select(a => a.Credit), ledger.Agents.Select(a => a.Credit));
+        Assert.Equal(2, ledger.BaselineProbes);
+        Assert.Equal(ledger.TotalCredit, ledger.Agents.Sum(a => a.CorrectedCredit), 9);
+        // With peers pending the advantages are measured, not zero; without probes every task is its own baseline.
+        Assert.Contains(ledger.Agents, a => Math.Abs(a.Advantage) > 1e-6);
+        Assert.All(plain.Gmm().Contributions!.Agents, a => Assert.Equal(0, a.Advantage));
+        var marginal = ledger.Groups.Single(g => g.Name == "marginal");
+        Assert.InRange(marginal.AgentsDifferP, 1e-3, 1);
+        Assert.InRange(marginal.Shrinkage, 0, 1);
+        Assert.True(double.IsNaN(ledger.Groups.Single(g => g.Name == "joint").AgentsDifferP)); // one agent: no test
     }
 }

@@ -1,5 +1,6 @@
 using BigLearn.Actors.Model;
 using BigLearn.Core.Evaluation.Contributions;
+using BigLearn.Core.Randomness;
 using BigLearn.Core.Training;
 
 namespace BigLearn.Actors.Ledger;
@@ -16,14 +17,17 @@ namespace BigLearn.Actors.Ledger;
 /// last good state, a resumed run) can have a version the cache has seen with other parameters. So the cache serves only
 /// the same runner instance, and the model actor also calls <see cref="Forget"/> whenever it restores a runner's state.
 /// </remarks>
-internal sealed class ContributionMeter(ContributionSchedule schedule)
+internal sealed class ContributionMeter(ContributionSchedule schedule, IReadOnlyList<double> groupShares)
 {
+    // Streams of the baseline's draws: Rng.ForStream(J's seed, BaselineStream − task number), apart from the agents' streams (≥ 0).
+    private const long BaselineStream = -1;
+
     private ITaskRunner? _cachedRunner;
     private long _cachedVersion = long.MinValue;
     private double _cachedObjective;
 
     /// <summary>What was measured before a task.</summary>
-    internal sealed record Measurement(bool Measured, double Before, IReadOnlyList<AgentAlignment> Audit);
+    internal sealed record Measurement(bool Measured, double Before, IReadOnlyList<AgentAlignment> Audit, double Baseline = double.NaN);
 
     internal ContributionSchedule Schedule { get; } = schedule;
 
@@ -45,15 +49,21 @@ internal sealed class ContributionMeter(ContributionSchedule schedule)
             audit |= Schedule.Audits(s);
         }
         if (!measure && !audit) return null;
-        var alignments = audit ? Audit(probe, waiting.Concat(running), firstSequence) : [];
-        return new Measurement(measure, measure ? Objective(runner, probe) : double.NaN, alignments);
+        var pool = waiting as IReadOnlyCollection<PendingProposal> ?? waiting.ToArray();
+        var alignments = audit ? Audit(probe, pool.Concat(running), firstSequence) : [];
+        if (!measure) return new Measurement(false, double.NaN, alignments);
+        double before = Objective(runner, probe);
+        double baseline = running.Count == 1 && Schedule.BaselineProbes > 0 && runner is ICounterfactualProbe counterfactual
+            ? Baseline(counterfactual, before, firstSequence, running[0], pool)
+            : double.NaN;
+        return new Measurement(true, before, alignments, baseline);
     }
 
     /// <summary>Completes <paramref name="measurement"/> after the task ran.</summary>
     internal TaskContribution After(ITaskRunner runner, Measurement measurement)
     {
         double after = measurement.Measured && runner is IContributionProbe probe ? Objective(runner, probe) : double.NaN;
-        return new TaskContribution(measurement.Measured, measurement.Before, after, Schedule.Every, measurement.Audit);
+        return new TaskContribution(measurement.Measured, measurement.Before, after, Schedule.Every, measurement.Audit, Baseline: measurement.Baseline);
     }
 
     /// <summary>
@@ -68,7 +78,9 @@ internal sealed class ContributionMeter(ContributionSchedule schedule)
         var shares = measurement.Measured && n > 1 && runner is IContributionProbe probe
             ? ContributionSplit.Shares(probe.ObjectiveSlopes(batch.ParametersBefore, batch.Updates))
             : Enumerable.Repeat(1.0 / n, n).ToArray();
-        return Enumerable.Range(0, n).Select(i => whole with { Share = shares[i], Audit = i == 0 ? whole.Audit : [] }).ToArray();
+        // The batch's members are peers at the same θ: each one's baseline is the batch's mean part.
+        double baseline = measurement.Measured ? (measurement.Before - whole.ObjectiveAfter) / n : double.NaN;
+        return Enumerable.Range(0, n).Select(i => whole with { Share = shares[i], Audit = i == 0 ? whole.Audit : [], Baseline = baseline }).ToArray();
     }
 
     /// <summary>Drops the cached J (the runner's parameters were replaced without a new version).</summary>
@@ -85,6 +97,45 @@ internal sealed class ContributionMeter(ContributionSchedule schedule)
         _cachedRunner = runner;
         _cachedVersion = runner.Version;
         return _cachedObjective;
+    }
+
+    // The mean ΔJ of BaselineProbes counterfactual tasks at the current θ, each drawn from the population's mix as the model would
+    // draw its next task (a group by share among those with a pending proposal), then uniformly among that group's pending proposals
+    // of other agents than the running one. Draws are independent (with replacement); a proposal drawn twice is run once. NaN when
+    // no other agent has a proposal pending (nothing to compare with). Deterministic given the pool and the task's number.
+    private double Baseline(ICounterfactualProbe probe, double before, long sequence, PendingProposal running, IReadOnlyCollection<PendingProposal> pool)
+    {
+        var byGroup = new List<PendingProposal>[groupShares.Count];
+        double total = 0;
+        foreach (var p in pool)
+        {
+            if (p.Proposal.AgentId == running.Proposal.AgentId) continue;
+            int g = p.Proposal.Group;
+            if (byGroup[g] is null) total += groupShares[g];
+            (byGroup[g] ??= []).Add(p);
+        }
+        if (!(total > 0)) return double.NaN;
+        foreach (var list in byGroup) list?.Sort(OldestFirst.Instance); // the pool's order must not depend on arrival timing
+        var rng = Rng.ForStream(Schedule.Objective.Seed, BaselineStream - sequence);
+        var measured = new Dictionary<PendingProposal, double>();
+        double sum = 0;
+        for (int i = 0; i < Schedule.BaselineProbes; i++)
+        {
+            double u = rng.NextDouble() * total;
+            List<PendingProposal>? chosen = null;
+            for (int g = 0; g < byGroup.Length; g++)
+            {
+                if (byGroup[g] is null) continue;
+                chosen = byGroup[g]; // the last group with a proposal absorbs rounding at the top end
+                u -= groupShares[g];
+                if (u < 0) break;
+            }
+            var p = chosen![rng.NextInt(chosen.Count)];
+            if (!measured.TryGetValue(p, out double delta))
+                measured[p] = delta = before - probe.ObjectiveAfter(p.Task, p.Proposal.InnerSteps, p.Proposal.BatchSeed);
+            sum += delta;
+        }
+        return sum / Schedule.BaselineProbes;
     }
 
     // Each agent's next task (the proposal it has pending, with the batch seed it will use) against ∇J at the same θ.

@@ -54,7 +54,7 @@ public sealed partial class ModelActor : ReceiveActor
         _state = state;
         _runtimeFactory = runtimeFactory;
         _supervisor = supervisor;
-        _meter = state.Settings.Contributions is { } contributions ? new ContributionMeter(contributions) : null;
+        _meter = state.Settings.Contributions is { } contributions ? new ContributionMeter(contributions, state.Settings.GroupShares) : null;
 
         Receive<Propose>(proposal =>
         {

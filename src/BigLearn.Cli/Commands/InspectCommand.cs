@@ -73,14 +73,14 @@ internal static class InspectCommand
             if (asJson) return Print(console, new JsonObject { ["group"] = chosen.DeepClone(), ["agents"] = new JsonArray(members.Select(m => m.DeepClone()).ToArray()) });
             console.Output.WriteLine(Header(ledger));
             Render(console, GroupTable([chosen]));
-            Render(console, AgentTable(members));
+            Render(console, AgentTable(members, [chosen]));
             return 0;
         }
 
         if (asJson) return Print(console, ledger);
         console.Output.WriteLine(Header(ledger));
         Render(console, GroupTable(groups));
-        Render(console, AgentTable(agents));
+        Render(console, AgentTable(agents, groups));
         return 0;
     }
 
@@ -201,23 +201,52 @@ internal static class InspectCommand
                $"{Format(ledger["final_objective"])}, total credit {Format(ledger["total_credit"])}";
     }
 
+    /// <summary>The significance level below which a group's agents are said to differ more than chance.</summary>
+    internal const double DifferLevel = 0.05;
+
     private static Table GroupTable(IEnumerable<JsonObject> groups)
     {
-        var table = new Table().Title("groups by credit").AddColumns("rank", "group", "agents", "tasks", "credit", "share", "alignment", "rejections");
+        var table = new Table().Title("groups by credit (agents differ? = do its agents differ more than chance: a permutation test)")
+            .AddColumns("rank", "group", "agents", "tasks", "credit", "share", "corrected", "alignment", "rejections", "agents differ?");
         int rank = 0;
         foreach (var g in groups)
-            table.AddRow(Cells(++rank, g["name"], g["agents"], g["tasks"], g["credit"], Percent(g["share"]), g["alignment"], g["rejections"]));
+            table.AddRow(Cells(++rank, g["name"], g["agents"], g["tasks"], g["credit"], Percent(g["share"]), g["corrected_credit"], g["alignment"],
+                g["rejections"], Differ(g)));
         return table;
     }
 
-    private static Table AgentTable(IEnumerable<JsonObject> agents)
+    // Agents by group, in the groups' order. Within a group they are ranked by corrected credit only when the permutation test says they
+    // differ more than chance; otherwise they are listed by id, since any order would rank noise.
+    private static Table AgentTable(IEnumerable<JsonObject> agents, IEnumerable<JsonObject> groups)
     {
-        var table = new Table().Title("agents by credit").AddColumns("rank", "id", "group", "tasks", "credit", "share", "alignment", "rejections", "restarts");
-        int rank = 0;
-        foreach (var a in agents)
-            table.AddRow(Cells(++rank, a["id"], a["group"], a["tasks"], a["credit"], Percent(a["share"]), a["alignment"], a["rejections"], a["restarts"]));
+        var table = new Table().Title("agents by group (ranked within a group only where its agents differ more than chance)")
+            .AddColumns("group", "rank in group", "id", "tasks", "credit", "corrected", "advantage", "alignment", "rejections", "restarts");
+        var all = agents.ToArray();
+        foreach (var g in groups)
+        {
+            string name = (string)g["name"]!;
+            bool ranked = Differs(g) == true;
+            var members = all.Where(a => (string)a["group"]! == name);
+            members = ranked ? members.OrderByDescending(a => Number(a["corrected_credit"])).ThenBy(a => (int)a["id"]!) : members.OrderBy(a => (int)a["id"]!);
+            int rank = 0;
+            foreach (var a in members)
+                table.AddRow(Cells(name, ranked ? ++rank : "-", a["id"], a["tasks"], a["credit"], a["corrected_credit"], a["advantage"], a["alignment"],
+                    a["rejections"], a["restarts"]));
+        }
         return table;
     }
+
+    // True/false when the group's permutation test ran, null for a group of one agent or a ledger without the test.
+    private static bool? Differs(JsonObject group) => group["agents_differ_p"] is JsonValue v && v.TryGetValue(out double p) ? p <= DifferLevel : null;
+
+    private static string Differ(JsonObject group) => Differs(group) switch
+    {
+        true => $"yes (p = {Format(group["agents_differ_p"])})",
+        false => $"no (p = {Format(group["agents_differ_p"])})",
+        null => "-",
+    };
+
+    private static double Number(JsonNode? node) => node is JsonValue v && v.TryGetValue(out double d) ? d : double.NegativeInfinity;
 
     private static string[] Cells(params object?[] values) =>
         values.Select(v => Markup.Escape(v switch { JsonNode node => Format(node), null => "", _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "" })).ToArray();

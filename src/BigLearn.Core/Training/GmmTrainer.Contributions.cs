@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace BigLearn.Core.Training;
 
 /// <summary>The trainer as a <see cref="IContributionProbe"/>: J, ∇J and task gradients on its own model (docs/contributions.md).</summary>
-public sealed partial class GmmTrainer : IContributionProbe
+public sealed partial class GmmTrainer : IContributionProbe, ICounterfactualProbe
 {
     private ContributionObjective? _contributionObjective;
 
@@ -126,6 +126,26 @@ public sealed partial class GmmTrainer : IContributionProbe
         finally
         {
             ClearGradients();
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Runs the task through <see cref="Run"/> (the same arithmetic, draws and refusals as the real task) and puts θ, the
+    /// version and the clipped-step count back, so that neither the model nor the ledger's cache of J can tell it happened.</remarks>
+    public double ObjectiveAfter(LearningTask task, int innerSteps, long seed)
+    {
+        var theta = Model.GetParameterVector();
+        long version = Version, clipped = ClippedSteps;
+        try
+        {
+            Run(task, innerSteps, seed);
+            return EvaluateObjective();
+        }
+        finally
+        {
+            Model.SetParameterVector(theta);
+            Version = version;
+            ClippedSteps = clipped;
         }
     }
 

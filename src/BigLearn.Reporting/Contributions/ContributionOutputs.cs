@@ -20,10 +20,10 @@ public static class ContributionOutputs
     public const string GroupsFile = "groups.csv";
 
     /// <summary>The columns appended to <c>agents.csv</c>.</summary>
-    public const string AgentColumns = ",credit,credit_share,alignment,audits,measured_tasks";
+    public const string AgentColumns = ",credit,credit_share,alignment,audits,measured_tasks,corrected_credit,advantage";
 
     /// <summary>The header of <c>groups.csv</c>.</summary>
-    public const string GroupsHeader = "group,agents,tasks,steps,rejections,credit,credit_share,alignment,audits,measured_tasks,sampled";
+    public const string GroupsHeader = "group,agents,tasks,steps,rejections,credit,credit_share,alignment,audits,measured_tasks,sampled,credit_cv,corrected_cv,agents_differ_p,shrinkage";
 
     /// <summary>Writes the ledger's files (none without a ledger); returns them relative to <paramref name="folder"/>.</summary>
     public static IReadOnlyList<string> Write(ExperimentOutcome outcome, string folder, string plotsFolder)
@@ -43,7 +43,7 @@ public static class ContributionOutputs
     public static string AgentCells(ExperimentOutcome outcome, int id)
     {
         var a = outcome.Contributions?.Agents.FirstOrDefault(x => x.Id == id);
-        return a is null ? ",,,,," : I($",{R(a.Credit)},{R(a.Share)},{R(a.Alignment)},{a.Audits},{a.MeasuredTasks}");
+        return a is null ? ",,,,,,," : I($",{R(a.Credit)},{R(a.Share)},{R(a.Alignment)},{a.Audits},{a.MeasuredTasks},{R(a.CorrectedCredit)},{R(a.Advantage)}");
     }
 
     /// <summary>One row per group: its tallies and its ledger figures.</summary>
@@ -53,7 +53,7 @@ public static class ContributionOutputs
         foreach (var g in outcome.Groups)
         {
             var c = summary.Groups.First(x => x.Name == g.Name);
-            text.Append(I($"{g.Name},{g.Agents},{g.Tasks},{g.Steps},{g.Rejections},{R(c.Credit)},{R(c.Share)},{R(c.Alignment)},{c.Audits},{c.MeasuredTasks},{(summary.Sampled ? "true" : "false")}\n"));
+            text.Append(I($"{g.Name},{g.Agents},{g.Tasks},{g.Steps},{g.Rejections},{R(c.Credit)},{R(c.Share)},{R(c.Alignment)},{c.Audits},{c.MeasuredTasks},{(summary.Sampled ? "true" : "false")},{R(c.CreditCv)},{R(c.CorrectedCv)},{R(c.AgentsDifferP)},{R(c.Shrinkage)}\n"));
         }
         return text.ToString();
     }
@@ -70,6 +70,7 @@ public static class ContributionOutputs
             ExperimentRunWriter.WriteFinite(json, "credit", g.Credit);
             ExperimentRunWriter.WriteFinite(json, "share", g.Share);
             ExperimentRunWriter.WriteFinite(json, "alignment", g.Alignment);
+            ExperimentRunWriter.WriteFinite(json, "agents_differ_p", g.AgentsDifferP);
             json.WriteEndObject();
         }
         json.WriteEndObject();
@@ -102,6 +103,11 @@ public static class ContributionOutputs
                 ExperimentRunWriter.WriteFinite(json, "alignment", g.Alignment);
                 json.WriteNumber("audits", g.Audits);
                 json.WriteNumber("measured_tasks", g.MeasuredTasks);
+                ExperimentRunWriter.WriteFinite(json, "corrected_credit", summary.Agents.Where(a => a.Group == g.Name).Sum(a => a.CorrectedCredit));
+                ExperimentRunWriter.WriteFinite(json, "shrinkage", g.Shrinkage);
+                ExperimentRunWriter.WriteFinite(json, "credit_cv", g.CreditCv);
+                ExperimentRunWriter.WriteFinite(json, "corrected_cv", g.CorrectedCv);
+                ExperimentRunWriter.WriteFinite(json, "agents_differ_p", g.AgentsDifferP);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -117,6 +123,8 @@ public static class ContributionOutputs
                 ExperimentRunWriter.WriteFinite(json, "alignment", a.Alignment);
                 json.WriteNumber("audits", a.Audits);
                 json.WriteNumber("measured_tasks", a.MeasuredTasks);
+                ExperimentRunWriter.WriteFinite(json, "corrected_credit", a.CorrectedCredit);
+                ExperimentRunWriter.WriteFinite(json, "advantage", a.Advantage);
                 json.WriteNumber("tasks", row?.Tasks ?? 0);
                 json.WriteNumber("steps", row?.Steps ?? 0);
                 json.WriteNumber("rejections", row?.Rejections ?? 0);
@@ -194,12 +202,17 @@ public static class ContributionOutputs
             ? I($"Credit = ΔJ of a task, J = {summary.Objective} with {summary.Samples} fixed samples, measured on every {summary.Every}-th task and **scaled by {summary.Every} (sampled estimates)**; alignment = cosine of a task's gradient with ∇J, audited every {summary.AuditEvery} tasks.")
             : I($"Credit = ΔJ = J(θ before) − J(θ after) of each task, J = {summary.Objective} with {summary.Samples} fixed samples, measured on every task (exact: the credits sum to J(θ₀) − J(θ_final)); alignment = cosine of a task's gradient with ∇J, audited every {summary.AuditEvery} tasks."));
         text.AppendLine();
-        text.AppendLine("| group | agents | tasks | credit | share | alignment |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|");
+        if (summary.BaselineProbes > 0)
+            text.AppendLine(I($"Corrected credit = a typical peer's credit for as many tasks + the group's advantage over typical peers at the same θ (estimated by {summary.BaselineProbes} counterfactual task(s) per task) + the agent's own deviation, kept in the measure its group's agents differ more than chance (permutation test)."));
+        text.AppendLine();
+        text.AppendLine("| group | agents | tasks | credit | share | corrected | alignment | agents differ more than chance? |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
         foreach (var g in summary.Groups.OrderByDescending(g => g.Credit))
         {
             var row = outcome.Groups.First(x => x.Name == g.Name);
-            text.AppendLine(I($"| {g.Name} | {row.Agents} | {row.Tasks} | {g.Credit:0.####} | {g.Share:P1} | {g.Alignment:0.###} |"));
+            double corrected = summary.Agents.Where(a => a.Group == g.Name).Sum(a => a.CorrectedCredit);
+            string differ = double.IsNaN(g.AgentsDifferP) ? "-" : I($"{(g.AgentsDifferP <= 0.05 ? "yes" : "no")} (p = {g.AgentsDifferP:0.###})");
+            text.AppendLine(I($"| {g.Name} | {row.Agents} | {row.Tasks} | {g.Credit:0.####} | {g.Share:P1} | {corrected:0.####} | {g.Alignment:0.###} | {differ} |"));
         }
         text.AppendLine();
         foreach (var sentence in ContributionFigures.Sentences(summary, outcome.Budget)) text.AppendLine(sentence);
@@ -215,6 +228,7 @@ public static class ContributionOutputs
         json.WriteNumber("every", summary.Every);
         json.WriteBoolean("sampled", summary.Sampled);
         json.WriteNumber("audit_every", summary.AuditEvery);
+        json.WriteNumber("baseline_probes", summary.BaselineProbes);
         json.WriteNumber("measured_tasks", summary.MeasuredTasks);
         ExperimentRunWriter.WriteFinite(json, "initial_objective", summary.InitialObjective);
         ExperimentRunWriter.WriteFinite(json, "final_objective", summary.FinalObjective);

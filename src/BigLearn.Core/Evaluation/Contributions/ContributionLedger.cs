@@ -13,6 +13,10 @@ public sealed class ContributionLedger
     private readonly long[] _agentMeasured;
     private readonly List<double>[] _agentCosines;
     private readonly double[] _groupCredit;
+    private readonly double[] _agentAdvantage;
+    private readonly List<int> _taskAgents = [];
+    private readonly List<double> _taskAdvantages = [];
+    private double _baselineCredit;
     private readonly List<CreditPoint> _timeline = [];
     private readonly List<AuditPoint> _audits = [];
     private double _sumOfDeltas;
@@ -28,6 +32,7 @@ public sealed class ContributionLedger
         _agentMeasured = new long[_groupOfAgent.Length];
         _agentCosines = _groupOfAgent.Select(_ => new List<double>()).ToArray();
         _groupCredit = new double[_groupNames.Length];
+        _agentAdvantage = new double[_groupOfAgent.Length];
     }
 
     /// <summary>When the model measures.</summary>
@@ -75,13 +80,18 @@ public sealed class ContributionLedger
         _agentCredit[agentId] += contribution.Credit;
         _agentMeasured[agentId]++;
         _groupCredit[_groupOfAgent[agentId]] += contribution.Credit;
+        _agentAdvantage[agentId] += contribution.Advantage;
+        _baselineCredit += contribution.BaselineCredit;
+        _taskAgents.Add(agentId);
+        _taskAdvantages.Add(contribution.Advantage);
         _timeline.Add(new CreditPoint(sequence, (double[])_groupCredit.Clone(), contribution.ObjectiveAfter));
     }
 
     /// <summary>Everything booked so far, as a copy that later records do not change (for checkpoints).</summary>
     public LedgerState CaptureState() => new(Tasks, MeasuredTasks, InitialObjective, LatestObjective, _sumOfDeltas,
         (double[])_agentCredit.Clone(), (long[])_agentMeasured.Clone(), _agentCosines.Select(c => c.ToArray()).ToArray(),
-        (double[])_groupCredit.Clone(), _timeline.Select(Copy).ToArray(), _audits.Select(Copy).ToArray());
+        (double[])_groupCredit.Clone(), _timeline.Select(Copy).ToArray(), _audits.Select(Copy).ToArray(),
+        (double[])_agentAdvantage.Clone(), _baselineCredit, _taskAgents.ToArray(), _taskAdvantages.ToArray());
 
     /// <summary>
     /// Replaces everything booked with <paramref name="state"/> (a <see cref="CaptureState"/> of a ledger with the same
@@ -100,6 +110,12 @@ public sealed class ContributionLedger
             _agentCosines[a].AddRange(state.AgentCosines[a]);
         }
         state.GroupCredit.CopyTo(_groupCredit, 0);
+        state.AgentAdvantage.CopyTo(_agentAdvantage, 0);
+        _baselineCredit = state.BaselineCredit;
+        _taskAgents.Clear();
+        _taskAgents.AddRange(state.TaskAgents);
+        _taskAdvantages.Clear();
+        _taskAdvantages.AddRange(state.TaskAdvantages);
         _timeline.Clear();
         _timeline.AddRange(state.Timeline.Select(Copy));
         _audits.Clear();
@@ -116,37 +132,90 @@ public sealed class ContributionLedger
         Enumerable.Range(0, _agentCredit.Length).OrderByDescending(a => _agentCredit[a]).ThenBy(a => a)
             .Select(a => (a, _groupNames[_groupOfAgent[a]], _agentCredit[a])).ToArray();
 
-    /// <summary>Everything as plain data (for reports): agents, groups, the credit timeline and the audits.</summary>
+    /// <summary>
+    /// Everything as plain data (for reports): agents, groups, the credit timeline and the audits, with the corrected credits
+    /// (<see cref="CorrectedCredits"/>) and each group's permutation test.
+    /// </summary>
     public ContributionSummary Snapshot()
     {
         double total = TotalCredit;
+        var tests = Enumerable.Range(0, _groupNames.Length).Select(GroupTest).ToArray();
+        var corrected = CorrectedCredits(tests);
         var agents = Enumerable.Range(0, _agentCredit.Length).Select(a => new AgentContribution(a, _groupNames[_groupOfAgent[a]],
-            _agentCredit[a], Share(_agentCredit[a], total), Mean(_agentCosines[a]), _agentCosines[a].Count, _agentMeasured[a])).ToArray();
+            _agentCredit[a], Share(_agentCredit[a], total), Mean(_agentCosines[a]), _agentCosines[a].Count, _agentMeasured[a])
+        {
+            Advantage = _agentAdvantage[a],
+            CorrectedCredit = corrected[a],
+        }).ToArray();
         var groups = _groupNames.Select((name, g) =>
         {
-            var cosines = Enumerable.Range(0, _agentCosines.Length).Where(a => _groupOfAgent[a] == g).SelectMany(a => _agentCosines[a]).ToList();
+            var members = Enumerable.Range(0, _agentCosines.Length).Where(a => _groupOfAgent[a] == g).ToArray();
+            var cosines = members.SelectMany(a => _agentCosines[a]).ToList();
             return new GroupContribution(name, _groupCredit[g], Share(_groupCredit[g], total), Mean(cosines), cosines.Count,
-                Enumerable.Range(0, _agentMeasured.Length).Where(a => _groupOfAgent[a] == g).Sum(a => _agentMeasured[a]));
+                members.Sum(a => _agentMeasured[a]))
+            {
+                CreditCv = PermutationTest.CoefficientOfVariation(members.Select(a => _agentCredit[a]).ToArray()),
+                CorrectedCv = PermutationTest.CoefficientOfVariation(members.Select(a => corrected[a]).ToArray()),
+                AgentsDifferP = tests[g].P,
+                Shrinkage = tests[g].Shrinkage,
+            };
+        }).ToArray();        return new ContributionSummary(Schedule.Objective.Name, Schedule.Objective.Samples, Schedule.Every, Schedule.AuditEvery,
+            Tasks, MeasuredTasks, InitialObjective, LatestObjective, total, _sumOfDeltas, agents, groups, _timeline.ToArray(), _audits.ToArray())
+        {
+            BaselineProbes = Schedule.BaselineProbes,
+        };
+    }
+
+    /// <summary>
+    /// Each agent's corrected credit (docs/contributions.md, "Corrected credit"), in three parts: a typical peer's credit for as many
+    /// tasks (its measured tasks × the mean baseline credit of all measured tasks), its group's advantage over typical peers per
+    /// task × its tasks, and its own deviation from that group mean kept by the group's <see cref="AgentDifference.Shrinkage"/>.
+    /// Exchangeable agents, whose spread is what chance gives, thus get equal credit per task; agents that differ more than chance
+    /// keep their difference. The corrected credits sum to the total credit, as the raw ones do.
+    /// </summary>
+    public double[] CorrectedCredits(IReadOnlyList<AgentDifference> groupTests)
+    {
+        ArgumentNullException.ThrowIfNull(groupTests);
+        double typical = MeasuredTasks > 0 ? _baselineCredit / MeasuredTasks : 0;
+        var groupAdvantage = new double[_groupNames.Length];
+        var groupTasks = new long[_groupNames.Length];
+        for (int a = 0; a < _agentAdvantage.Length; a++)
+        {
+            groupAdvantage[_groupOfAgent[a]] += _agentAdvantage[a];
+            groupTasks[_groupOfAgent[a]] += _agentMeasured[a];
+        }
+        return Enumerable.Range(0, _agentAdvantage.Length).Select(a =>
+        {
+            int g = _groupOfAgent[a];
+            double perTask = groupTasks[g] > 0 ? groupAdvantage[g] / groupTasks[g] : 0;
+            double deviation = _agentAdvantage[a] - _agentMeasured[a] * perTask;
+            return _agentMeasured[a] * (typical + perTask) + groupTests[g].Shrinkage * deviation;
         }).ToArray();
-        return new ContributionSummary(Schedule.Objective.Name, Schedule.Objective.Samples, Schedule.Every, Schedule.AuditEvery,
-            Tasks, MeasuredTasks, InitialObjective, LatestObjective, total, _sumOfDeltas, agents, groups, _timeline.ToArray(), _audits.ToArray());
+    }
+
+    /// <summary>The permutation test of group <paramref name="group"/>'s task advantages over its agents, seeded from J's seed.</summary>
+    public AgentDifference GroupTest(int group)
+    {
+        var tasks = Enumerable.Range(0, _taskAgents.Count).Where(i => _groupOfAgent[_taskAgents[i]] == group).ToArray();
+        return PermutationTest.AgentsDiffer(tasks.Select(i => _taskAgents[i]).ToArray(), tasks.Select(i => _taskAdvantages[i]).ToArray(),
+            Schedule.Objective.Seed + group);
     }
 
     private void Validate(LedgerState state)
     {
         int agents = _agentCredit.Length, groups = _groupCredit.Length;
         if (state.AgentCredit is null || state.AgentMeasured is null || state.AgentCosines is null || state.GroupCredit is null
-            || state.Timeline is null || state.Audits is null)
+            || state.Timeline is null || state.Audits is null || state.AgentAdvantage is null || state.TaskAgents is null || state.TaskAdvantages is null)
             throw new ArgumentException("the ledger state lacks one of its arrays", nameof(state));
         if (state.AgentCredit.Length != agents || state.AgentMeasured.Length != agents || state.AgentCosines.Length != agents
-            || state.AgentCosines.Any(c => c is null))
+            || state.AgentCosines.Any(c => c is null) || state.AgentAdvantage.Length != agents || state.TaskAgents.Any(a => (uint)a >= (uint)agents))
             throw new ArgumentException($"the ledger state is for {state.AgentCredit.Length} agents, this ledger has {agents}", nameof(state));
         if (state.GroupCredit.Length != groups
             || state.Timeline.Any(p => p?.GroupCredit?.Length != groups) || state.Audits.Any(p => p?.GroupAlignment?.Length != groups))
             throw new ArgumentException($"the ledger state is for {state.GroupCredit.Length} groups, this ledger has {groups}", nameof(state));
         // One timeline point per measured task, and every measured task belongs to one agent (see Record).
         if (state.Tasks < 0 || state.MeasuredTasks < 0 || state.MeasuredTasks > state.Tasks || state.Timeline.Length != state.MeasuredTasks
-            || state.AgentMeasured.Sum() != state.MeasuredTasks)
+            || state.AgentMeasured.Sum() != state.MeasuredTasks || state.TaskAgents.Length != state.MeasuredTasks || state.TaskAdvantages.Length != state.MeasuredTasks)
             throw new ArgumentException(
                 $"the ledger state is inconsistent: {state.Tasks} tasks, {state.MeasuredTasks} measured, {state.Timeline.Length} timeline points, "
                 + $"{state.AgentMeasured.Sum()} measured by agents", nameof(state));

@@ -115,6 +115,21 @@ public sealed record ContributionSchedule(long Every, long AuditEvery, Contribut
 
     private readonly int _auditAgents;
 
+    /// <summary>The default <see cref="BaselineProbes"/>: 1.</summary>
+    public const int DefaultBaselineProbes = 1;
+
+    /// <summary>
+    /// Counterfactual tasks run before every measured task to estimate its baseline, the ΔJ of a typical peer at the same θ (0: no
+    /// baseline, corrected credit equals raw credit). Each costs about one task.
+    /// </summary>
+    public int BaselineProbes
+    {
+        get => _baselineProbes;
+        init => _baselineProbes = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(BaselineProbes), value, "baseline probes must be 0 (none) or positive");
+    }
+
+    private readonly int _baselineProbes = DefaultBaselineProbes;
+
     /// <summary>
     /// Which of <paramref name="count"/> agents (numbered 0..count−1 in id order) the audit before task <paramref name="sequence"/>
     /// covers: all when <see cref="AuditAgents"/> is 0 or not exceeded; otherwise every k-th with k = ⌈count / AuditAgents⌉,
@@ -143,4 +158,20 @@ public sealed record ContributionSchedule(long Every, long AuditEvery, Contribut
         if (!(na > 0) || !(nb > 0) || !double.IsFinite(dot) || !double.IsFinite(na) || !double.IsFinite(nb)) return double.NaN;
         return Math.Clamp(dot / Math.Sqrt(na * nb), -1, 1);
     }
+}
+
+/// <summary>
+/// A runner that can try a task without keeping it: what the ledger's baseline asks (docs/contributions.md, "Corrected
+/// credit"). The baseline of task n is the ΔJ that a task drawn from the population's mix would have made at the same θ, so
+/// the runner must run such a task from θ and report J afterwards while leaving θ, its version and its counters as they were.
+/// Called on the model's thread only.
+/// </summary>
+public interface ICounterfactualProbe
+{
+    /// <summary>
+    /// J after running <paramref name="task"/> for <paramref name="innerSteps"/> steps with batches from <paramref name="seed"/>,
+    /// exactly as the runner's own <c>Run</c> would from the current θ (a refused step ends it, as there); afterwards the
+    /// runner is restored to the θ, version and counters it had.
+    /// </summary>
+    double ObjectiveAfter(LearningTask task, int innerSteps, long seed);
 }

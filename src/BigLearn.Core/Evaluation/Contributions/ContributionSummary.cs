@@ -8,7 +8,14 @@ namespace BigLearn.Core.Evaluation.Contributions;
 /// <param name="Alignment">Mean cosine between its task gradients and ∇J over the audits (NaN without audits).</param>
 /// <param name="Audits">Audits it took part in.</param>
 /// <param name="MeasuredTasks">Its tasks whose ΔJ was measured.</param>
-public sealed record AgentContribution(int Id, string Group, double Credit, double Share, double Alignment, int Audits, long MeasuredTasks);
+public sealed record AgentContribution(int Id, string Group, double Credit, double Share, double Alignment, int Audits, long MeasuredTasks)
+{
+    /// <summary>Σ of its tasks' advantages over a typical peer at the same θ (<see cref="TaskContribution.Advantage"/>); 0 without baselines.</summary>
+    public double Advantage { get; init; }
+
+    /// <summary>Its corrected credit (<see cref="ContributionLedger.CorrectedCredits"/>).</summary>
+    public double CorrectedCredit { get; init; } = double.NaN;
+}
 
 /// <summary>One group's line in the ledger (sums and means over its agents).</summary>
 /// <param name="Name">The group's name.</param>
@@ -17,7 +24,23 @@ public sealed record AgentContribution(int Id, string Group, double Credit, doub
 /// <param name="Alignment">Mean cosine over all its agents' audits.</param>
 /// <param name="Audits">Cosines audited for its agents.</param>
 /// <param name="MeasuredTasks">Its measured tasks.</param>
-public sealed record GroupContribution(string Name, double Credit, double Share, double Alignment, int Audits, long MeasuredTasks);
+public sealed record GroupContribution(string Name, double Credit, double Share, double Alignment, int Audits, long MeasuredTasks)
+{
+    /// <summary>Coefficient of variation of its agents' raw credits (NaN for fewer than two agents or a zero mean).</summary>
+    public double CreditCv { get; init; } = double.NaN;
+
+    /// <summary>Coefficient of variation of its agents' corrected credits.</summary>
+    public double CorrectedCv { get; init; } = double.NaN;
+
+    /// <summary>
+    /// p-value of the permutation test that its agents' task advantages do not depend on the agent (<see cref="PermutationTest"/>): small
+    /// when the agents differ more than chance. NaN for fewer than two agents with measured tasks.
+    /// </summary>
+    public double AgentsDifferP { get; init; } = double.NaN;
+
+    /// <summary>The part of its agents' spread kept in their corrected credits (<see cref="AgentDifference.Shrinkage"/>).</summary>
+    public double Shrinkage { get; init; }
+}
 
 /// <summary>Cumulative credit of every group (indexed like the groups) after task <paramref name="Tasks"/>.</summary>
 /// <param name="Tasks">Tasks done.</param>
@@ -50,6 +73,9 @@ public sealed record ContributionSummary(string Objective, int Samples, long Eve
     IReadOnlyList<AgentContribution> Agents, IReadOnlyList<GroupContribution> Groups, IReadOnlyList<CreditPoint> Timeline,
     IReadOnlyList<AuditPoint> Audits)
 {
+    /// <summary>Counterfactual tasks run per measured task to estimate the corrected credit's baseline (0: none).</summary>
+    public int BaselineProbes { get; init; }
+
     /// <summary>True when only every k-th task (k &gt; 1) was measured and the credits are scaled estimates.</summary>
     public bool Sampled => Every > 1;
 
