@@ -228,7 +228,8 @@ public sealed class ContributionLedgerRunTests : IDisposable
         Assert.Equal(ledger.TotalCredit, ledger.Agents.Sum(a => a.CorrectedCredit), 9);
         // With peers pending the advantages are measured, not zero; without probes every task is its own baseline.
         Assert.Contains(ledger.Agents, a => Math.Abs(a.Advantage) > 1e-6);
-        Assert.All(plain.Gmm().Contributions!.Agents, a => Assert.Equal(0, a.Advantage));
+        Assert.All(plain.Gmm().Contributions!.Agents, a => Assert.Equal((0.0, double.NaN), (a.Advantage, a.CorrectedCredit)));
+        Assert.All(plain.Gmm().Contributions!.Groups, g => Assert.True(double.IsNaN(g.AgentsDifferP)));
         var marginal = ledger.Groups.Single(g => g.Name == "marginal");
         Assert.InRange(marginal.AgentsDifferP, 1e-3, 1);
         Assert.InRange(marginal.Shrinkage, 0, 1);

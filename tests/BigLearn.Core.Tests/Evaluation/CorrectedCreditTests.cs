@@ -84,5 +84,18 @@ public sealed class CorrectedCreditTests
         copy.Record(2, 1, Task(7, 6, 2));
         Assert.Equal(ledger.Snapshot().Agents.Select(a => (a.Advantage, a.CorrectedCredit)), copy.Snapshot().Agents.Select(a => (a.Advantage, a.CorrectedCredit)));
         Assert.Equal([2.0, -1.0], copy.Snapshot().Agents.Select(a => a.Advantage));
+        Assert.Equal(2, copy.BaselinedTasks);
+    }
+
+    [Fact]
+    public void A_ledger_without_any_baseline_has_no_corrected_credit_and_no_test()
+    {
+        var ledger = new ContributionLedger(["a"], [0, 0], Schedule);
+        ledger.Record(1, 0, Task(10, 7, double.NaN));
+        ledger.Record(2, 1, Task(7, 6, double.NaN));
+        var summary = ledger.Snapshot();
+        Assert.All(summary.Agents, a => Assert.True(double.IsNaN(a.CorrectedCredit)));
+        Assert.True(double.IsNaN(summary.Groups[0].AgentsDifferP));
+        Assert.Equal(0, ledger.BaselinedTasks);
     }
 }

@@ -17,6 +17,7 @@ public sealed class ContributionLedger
     private readonly List<int> _taskAgents = [];
     private readonly List<double> _taskAdvantages = [];
     private double _baselineCredit;
+    private long _baselinedTasks;
     private readonly List<CreditPoint> _timeline = [];
     private readonly List<AuditPoint> _audits = [];
     private double _sumOfDeltas;
@@ -50,6 +51,9 @@ public sealed class ContributionLedger
     /// <summary>Tasks whose ΔJ was measured.</summary>
     public long MeasuredTasks { get; private set; }
 
+    /// <summary>Measured tasks that had a baseline (a typical peer's ΔJ); without any, there is no corrected credit.</summary>
+    public long BaselinedTasks => _baselinedTasks;
+
     /// <summary>Σ of all credits booked.</summary>
     public double TotalCredit => _agentCredit.Sum();
 
@@ -82,6 +86,7 @@ public sealed class ContributionLedger
         _groupCredit[_groupOfAgent[agentId]] += contribution.Credit;
         _agentAdvantage[agentId] += contribution.Advantage;
         _baselineCredit += contribution.BaselineCredit;
+        if (double.IsFinite(contribution.Baseline)) _baselinedTasks++;
         _taskAgents.Add(agentId);
         _taskAdvantages.Add(contribution.Advantage);
         _timeline.Add(new CreditPoint(sequence, (double[])_groupCredit.Clone(), contribution.ObjectiveAfter));
@@ -91,7 +96,7 @@ public sealed class ContributionLedger
     public LedgerState CaptureState() => new(Tasks, MeasuredTasks, InitialObjective, LatestObjective, _sumOfDeltas,
         (double[])_agentCredit.Clone(), (long[])_agentMeasured.Clone(), _agentCosines.Select(c => c.ToArray()).ToArray(),
         (double[])_groupCredit.Clone(), _timeline.Select(Copy).ToArray(), _audits.Select(Copy).ToArray(),
-        (double[])_agentAdvantage.Clone(), _baselineCredit, _taskAgents.ToArray(), _taskAdvantages.ToArray());
+        (double[])_agentAdvantage.Clone(), _baselineCredit, _baselinedTasks, _taskAgents.ToArray(), _taskAdvantages.ToArray());
 
     /// <summary>
     /// Replaces everything booked with <paramref name="state"/> (a <see cref="CaptureState"/> of a ledger with the same
@@ -112,6 +117,7 @@ public sealed class ContributionLedger
         state.GroupCredit.CopyTo(_groupCredit, 0);
         state.AgentAdvantage.CopyTo(_agentAdvantage, 0);
         _baselineCredit = state.BaselineCredit;
+        _baselinedTasks = state.BaselinedTasks;
         _taskAgents.Clear();
         _taskAgents.AddRange(state.TaskAgents);
         _taskAdvantages.Clear();
@@ -171,11 +177,13 @@ public sealed class ContributionLedger
     /// tasks (its measured tasks × the mean baseline credit of all measured tasks), its group's advantage over typical peers per
     /// task × its tasks, and its own deviation from that group mean kept by the group's <see cref="AgentDifference.Shrinkage"/>.
     /// Exchangeable agents, whose spread is what chance gives, thus get equal credit per task; agents that differ more than chance
-    /// keep their difference. The corrected credits sum to the total credit, as the raw ones do.
+    /// keep their difference. The corrected credits sum to the total credit, as the raw ones do. All NaN when no task had a baseline
+    /// (<c>ledger.baseline-probes = 0</c>, or a runner that cannot run counterfactual tasks): there is then nothing to correct by.
     /// </summary>
     public double[] CorrectedCredits(IReadOnlyList<AgentDifference> groupTests)
     {
         ArgumentNullException.ThrowIfNull(groupTests);
+        if (_baselinedTasks == 0) return Enumerable.Repeat(double.NaN, _agentAdvantage.Length).ToArray();
         double typical = MeasuredTasks > 0 ? _baselineCredit / MeasuredTasks : 0;
         var groupAdvantage = new double[_groupNames.Length];
         var groupTasks = new long[_groupNames.Length];
@@ -196,6 +204,7 @@ public sealed class ContributionLedger
     /// <summary>The permutation test of group <paramref name="group"/>'s task advantages over its agents, seeded from J's seed.</summary>
     public AgentDifference GroupTest(int group)
     {
+        if (_baselinedTasks == 0) return AgentDifference.None;
         var tasks = Enumerable.Range(0, _taskAgents.Count).Where(i => _groupOfAgent[_taskAgents[i]] == group).ToArray();
         return PermutationTest.AgentsDiffer(tasks.Select(i => _taskAgents[i]).ToArray(), tasks.Select(i => _taskAdvantages[i]).ToArray(),
             Schedule.Objective.Seed + group);
@@ -215,7 +224,7 @@ public sealed class ContributionLedger
             throw new ArgumentException($"the ledger state is for {state.GroupCredit.Length} groups, this ledger has {groups}", nameof(state));
         // One timeline point per measured task, and every measured task belongs to one agent (see Record).
         if (state.Tasks < 0 || state.MeasuredTasks < 0 || state.MeasuredTasks > state.Tasks || state.Timeline.Length != state.MeasuredTasks
-            || state.AgentMeasured.Sum() != state.MeasuredTasks || state.TaskAgents.Length != state.MeasuredTasks || state.TaskAdvantages.Length != state.MeasuredTasks)
+            || state.AgentMeasured.Sum() != state.MeasuredTasks || state.BaselinedTasks < 0 || state.BaselinedTasks > state.MeasuredTasks || state.TaskAgents.Length != state.MeasuredTasks || state.TaskAdvantages.Length != state.MeasuredTasks)
             throw new ArgumentException(
                 $"the ledger state is inconsistent: {state.Tasks} tasks, {state.MeasuredTasks} measured, {state.Timeline.Length} timeline points, "
                 + $"{state.AgentMeasured.Sum()} measured by agents", nameof(state));

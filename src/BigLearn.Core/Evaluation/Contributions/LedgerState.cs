@@ -17,8 +17,9 @@ namespace BigLearn.Core.Evaluation.Contributions;
 /// <param name="Audits">Group alignment at every audit.</param>
 /// <param name="AgentAdvantage">Each agent's Σ of task advantages over a typical peer.</param>
 /// <param name="BaselineCredit">Σ of every measured task's baseline credit.</param>
+/// <param name="BaselinedTasks">Measured tasks that had a baseline.</param>
 /// <param name="TaskAgents">The agent of every measured task, in order.</param>
 /// <param name="TaskAdvantages">The advantage of every measured task, in order.</param>
 public sealed record LedgerState(long Tasks, long MeasuredTasks, double InitialObjective, double LatestObjective, double SumOfDeltas,
     double[] AgentCredit, long[] AgentMeasured, double[][] AgentCosines, double[] GroupCredit,
-    CreditPoint[] Timeline, AuditPoint[] Audits, double[] AgentAdvantage, double BaselineCredit, int[] TaskAgents, double[] TaskAdvantages);
+    CreditPoint[] Timeline, AuditPoint[] Audits, double[] AgentAdvantage, double BaselineCredit, long BaselinedTasks, int[] TaskAgents, double[] TaskAdvantages);
