@@ -29,7 +29,19 @@ public interface IRunOutcome
 
     /// <summary>Sentences printed under the table (what the figures mean).</summary>
     IReadOnlyList<string> Sentences { get; }
+
+    /// <summary>The run's summary figures at its end, in the kind's order (what sweeps tabulate and ablations compare).</summary>
+    IReadOnlyList<RunFigure> Figures { get; }
+
+    /// <summary>The same figures of the untrained model, or null when the kind does not evaluate them before training.</summary>
+    IReadOnlyList<RunFigure>? InitialFigures { get; }
 }
+
+/// <summary>One summary figure of a run, under its <c>summary.json</c> name.</summary>
+/// <param name="Name">The name in <c>summary.json</c>, <c>sweep.json</c> and <c>ablation.json</c> (<c>modes_covered</c>, <c>classifier_fid</c>).</param>
+/// <param name="Label">How tables head it ("modes covered").</param>
+/// <param name="Value">Its value (NaN when not measured).</param>
+public sealed record RunFigure(string Name, string Label, double Value);
 
 /// <summary>A small table of figures for the terminal.</summary>
 /// <param name="Header">Column names (the first is the run's label).</param>

@@ -96,12 +96,67 @@ public sealed class GanRunCommandTests : IDisposable
         Assert.False(Directory.Exists(outDir));
     }
 
+    private static double CompletionOf(string runFolder, string mask) =>
+        (double)JsonNode.Parse(File.ReadAllText(Path.Combine(runFolder, "summary.json")))!["completion_accuracy"]![mask]!;
+
+    private static double FidOf(string runFolder) => (double)JsonNode.Parse(File.ReadAllText(Path.Combine(runFolder, "summary.json")))!["classifier_fid"]!;
+
     [Fact]
-    public void Seeds_are_refused_for_a_gan_run_with_the_alternative()
+    public void A_gan_config_is_ablated_on_fid_and_completion_accuracy_and_a_request_it_cannot_answer_is_refused_in_one_line()
     {
+        var cache = Path.Combine(_folder, "cache");
+        string[] small = ["--set", "budget=8", "--set", "evaluation.every=4", "--set", $"evaluation.classifier-cache={cache}"];
+        var folder = Path.Combine(_folder, "ablation");
+        var output = new StringWriter();
         var error = new StringWriter();
-        var code = Cli.Run(["run", Config("gan-smoke.conf"), "--seeds", "1,2", "--out", Path.Combine(_folder, "run")], new StringWriter(), error);
-        Assert.Equal(2, code);
-        Assert.Contains("--set seed=N", error.ToString());
+        int code = Cli.Run(["ablate", Config("gan-smoke.conf"), "--groups", "boxes", "--seeds", "1", "--shapley", "--figure", "completion_top_half",
+            .. small, "--out", folder], output, error);
+        Assert.True(code == 0, error.ToString());
+        var ablation = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "ablation.json")))!;
+        Assert.Equal(["classifier_fid", "completion_top_half", "completion_left_half", "completion_random_25"],
+            ablation["baseline_mean"]!.AsObject().Select(kv => kv.Key));
+        // Independently: the variant's summary.json minus the whole population's.
+        string whole = Path.Combine(folder, "all", "seed-1"), without = Path.Combine(folder, "without-boxes", "seed-1");
+        var effects = ablation["groups"]![0]!["effect_of_removing"]!;
+        Assert.Equal(FidOf(without) - FidOf(whole), (double)effects["classifier_fid"]!["per_seed"]![0]!, 5); // summary.json rounds to 6 decimals
+        Assert.Equal(CompletionOf(without, "left_half") - CompletionOf(whole, "left_half"), (double)effects["completion_left_half"]!["per_seed"]![0]!, 5); // summary.json rounds to 6 decimals
+        // One studied group: its Shapley value is what removing it costs, on the chosen figure.
+        Assert.Equal(CompletionOf(whole, "top_half") - CompletionOf(without, "top_half"), (double)ablation["shapley"]!["values"]!["boxes"]!["value"]!, 5); // summary.json rounds to 6 decimals
+        Assert.Contains("completion, top half", output.ToString());
+
+        foreach (var (args, expected) in new (string[], string)[]
+        {
+            (["--figure", "modes_covered"], "--figure modes_covered: not allowed (one of: classifier_fid, completion_top_half, completion_left_half, completion_random_25)"),
+            (["--shapley"], "does not evaluate an untrained model"),
+        })
+        {
+            var refusal = new StringWriter();
+            var refusedFolder = Path.Combine(_folder, "refused");
+            Assert.Equal(2, Cli.Run(["ablate", Config("gan-smoke.conf"), .. args, .. small, "--out", refusedFolder], new StringWriter(), refusal));
+            Assert.Contains(expected, refusal.ToString());
+            Assert.Single(refusal.ToString().TrimEnd().Split('\n'));
+            Assert.False(Directory.Exists(refusedFolder));
+        }
+    }
+
+    [Fact]
+    public void A_gan_seed_sweep_writes_each_seeds_run_and_a_table_of_its_figures()
+    {
+        var folder = Path.Combine(_folder, "sweep");
+        var error = new StringWriter();
+        int code = Cli.Run(["run", Config("gan-smoke.conf"), "--seeds", "1,2", "--replicas", "2", "--set", "budget=6", "--set", "evaluation.every=3",
+            "--set", $"evaluation.classifier-cache={Path.Combine(_folder, "cache")}", "--out", folder], new StringWriter(), error);
+        Assert.True(code == 0, error.ToString());
+        var sweep = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "sweep.json")))!;
+        var runs = sweep["runs"]!.AsArray();
+        Assert.Equal([1L, 2L], runs.Select(r => (long)r!["seed"]!));
+        foreach (var run in runs)
+        {
+            string seedFolder = Path.Combine(folder, (string)run!["folder"]!);
+            Assert.Equal(FidOf(seedFolder), (double)run["classifier_fid"]!, 5); // summary.json rounds to 6 decimals
+            Assert.Equal(CompletionOf(seedFolder, "random_25"), (double)run["completion_random_25"]!, 5); // summary.json rounds to 6 decimals
+        }
+        Assert.Equal(runs.Average(r => (double)r!["classifier_fid"]!), (double)sweep["mean"]!["classifier_fid"]!, 5); // summary.json rounds to 6 decimals
+        Assert.Contains("| seed | classifier FID |", File.ReadAllText(Path.Combine(folder, "sweep.md")));
     }
 }

@@ -30,7 +30,7 @@ public sealed class AblationTests : IDisposable
         // Independently: the variant's own summaries minus the whole population's, seed by seed.
         double Figure(string variant, long seed, string key) =>
             (double)JsonNode.Parse(File.ReadAllText(Path.Combine(result.Folder, variant, $"seed-{seed}", "summary.json")))![key]!;
-        var reverseKl = joint.Effects!.Single(f => f.Figure == AblationFigure.ReverseKl);
+        var reverseKl = joint.Effects!.Single(f => f.Figure == "reverse_kl");
         Assert.Equal(new[] { 1L, 2L }.Select(s => Figure("without-joint", s, "reverse_kl") - Figure("all", s, "reverse_kl")), reverseKl.PerSeed);
         Assert.Equal(reverseKl.PerSeed.Average(), reverseKl.Mean, 12);
         Assert.True(reverseKl.Low <= reverseKl.Mean && reverseKl.Mean <= reverseKl.High);
@@ -46,7 +46,7 @@ public sealed class AblationTests : IDisposable
     public void A_groups_shapley_value_alone_is_what_removing_it_costs_and_a_coalition_that_cannot_run_is_refused_before_anything_runs()
     {
         var result = ExperimentAblation.Run(Request(["joint"], shapley: true), Path.Combine(_folder, "s"));
-        var modes = result.Effects.Single().Effects!.Single(f => f.Figure == AblationFigure.ModesCovered);
+        var modes = result.Effects.Single().Effects!.Single(f => f.Figure == "modes_covered");
         Assert.Equal(-modes.Mean, Assert.Single(result.Shapley!).Value, 12); // one player: φ = v(N) − v(∅)
 
         var refused = Path.Combine(_folder, "refused");

@@ -115,6 +115,8 @@ public sealed class ModelKindContractTests : IDisposable
         public string Summary() => $"counting, weight {weight}";
         public bool Checkpoints => false;
         public bool Sweeps => false;
+        public IReadOnlyList<string> FigureNames => ["counter"];
+        public bool EvaluatesUntrainedModel => false;
         public IExperimentSession Open(TorchSharp.torch.Device device, Action<string>? stage) => new CountingSession(weight);
     }
 
@@ -156,6 +158,8 @@ public sealed class ModelKindContractTests : IDisposable
         public double TotalSeconds => 0;
         public ResultTable Table => new(["counter"], [[FinalCounter.ToString(CultureInfo.InvariantCulture)]]);
         public IReadOnlyList<string> Sentences => [];
+        public IReadOnlyList<RunFigure> Figures => [new("counter", "counter", FinalCounter)];
+        public IReadOnlyList<RunFigure>? InitialFigures => null;
 
         public IReadOnlyList<string> Write(string folder)
         {

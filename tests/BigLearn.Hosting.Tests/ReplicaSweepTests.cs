@@ -158,6 +158,10 @@ public sealed class ReplicaSweepTests : IDisposable
 
         public bool Sweeps => inner.Sweeps;
 
+        public IReadOnlyList<string> FigureNames => inner.FigureNames;
+
+        public bool EvaluatesUntrainedModel => inner.EvaluatesUntrainedModel;
+
         public IExperimentSession Open(torch.Device device, Action<string>? stage)
         {
             after.Wait(Bound);

@@ -26,11 +26,12 @@ public sealed class AblationStatisticsTests
     [Fact]
     public void Effects_pair_the_seeds_and_give_variant_minus_baseline_for_every_figure()
     {
-        SweepRow Row(long seed, int modes, double hq, double rkl, double fkl) => new(seed, $"seed-{seed}", modes, 25, hq, rkl, fkl);
-        SweepRow[] baseline = [Row(1, 25, 0.9, 0.1, 0.2), Row(2, 24, 0.8, 0.3, 0.4)];
-        SweepRow[] variant = [Row(2, 20, 0.7, 0.5, 0.9), Row(1, 22, 0.95, 0.2, 0.1)]; // in another order: matched by seed
+        FigureRow Row(long seed, int modes, double hq, double rkl, double fkl) => new(seed, $"seed-{seed}",
+            [new("modes_covered", "modes", modes), new("high_quality_fraction", "hq", hq), new("reverse_kl", "rkl", rkl), new("forward_kl", "fkl", fkl)]);
+        FigureRow[] baseline = [Row(1, 25, 0.9, 0.1, 0.2), Row(2, 24, 0.8, 0.3, 0.4)];
+        FigureRow[] variant = [Row(2, 20, 0.7, 0.5, 0.9), Row(1, 22, 0.95, 0.2, 0.1)]; // in another order: matched by seed
         var effects = AblationStatistics.Paired(baseline, variant);
-        Assert.Equal(AblationStatistics.Figures, effects.Select(e => e.Figure));
+        Assert.Equal(["modes_covered", "high_quality_fraction", "reverse_kl", "forward_kl"], effects.Select(e => e.Figure));
         Assert.Equal([-3.0, -4.0], effects[0].PerSeed);
         Assert.Equal(-3.5, effects[0].Mean, 12);
         Assert.Equal([0.05, -0.1], effects[1].PerSeed.Select(d => Math.Round(d, 12)));

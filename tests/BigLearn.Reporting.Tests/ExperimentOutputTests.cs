@@ -45,7 +45,7 @@ public sealed class ExperimentOutputTests
         Assert.Equal((4L, 30L, 0.125, 0.0625, 0.9, 24), (long.Parse(last[0]), long.Parse(last[1]), double.Parse(last[2], CultureInfo.InvariantCulture),
             double.Parse(last[3], CultureInfo.InvariantCulture), double.Parse(last[4], CultureInfo.InvariantCulture), int.Parse(last[5])));
         var agents = ExperimentRunWriter.AgentsCsv(Outcome(2)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("0,g,2,20,0,0,1.5,0.25,,,,,", agents[1]);
+        Assert.Equal("0,g,2,20,0,0,1.5,0.25,,,,,,,", agents[1]);
         Assert.Equal("1,g,2,10,1,0,,,,,,,", agents[2]); // no applied task: empty losses; no ledger: empty ledger columns
     }
 

@@ -110,13 +110,15 @@ internal static class InspectCommand
         var ablation = ReadAblation(folder);
         var groups = ablation["groups"]!.AsArray();
         console.Output.WriteLine($"{ablation["experiment"]}: the effect of removing each group, mean over seeds {string.Join(",", ablation["seeds"]?.AsArray().Select(s => s!.ToString()) ?? [])} [95 % interval]");
-        var names = AblationStatistics.Figures.Select(AblationStatistics.Name).ToArray();
+        // The figures the ablation compared, in its order (a GMM's or a GAN's), headed by their labels.
+        var names = ablation["baseline_mean"] is JsonObject means ? means.Select(kv => kv.Key).ToArray() : [];
+        var labels = ablation["figure_labels"] as JsonObject;
         var table = new Table().AddColumn("group removed");
-        foreach (var n in names) table.AddColumn(n);
+        foreach (var n in names) table.AddColumn(Markup.Escape(labels?[n]?.GetValue<string>() ?? n));
         foreach (var g in groups.Select(g => g!.AsObject()))
         {
             var cells = new List<string> { (string)g["group"]! };
-            if (g["not_runnable"] is { } why) cells.AddRange([$"not runnable: {why}", "", "", ""]);
+            if (g["not_runnable"] is { } why) cells.AddRange([$"not runnable: {why}", .. Enumerable.Repeat("", Math.Max(0, names.Length - 1))]);
             else cells.AddRange(names.Select(n => g["effect_of_removing"]?[n] is JsonObject e ? EffectCell(e) : ""));
             table.AddRow(cells.Select(Markup.Escape).ToArray());
         }

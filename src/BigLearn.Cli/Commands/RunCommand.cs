@@ -98,7 +98,8 @@ internal static partial class RunCommand
         console.Output.WriteLine($"wrote {sweep.Runs.Count} runs, sweep.json and sweep.md to {sweep.Folder}");
         double runSeconds = sweep.Runs.Sum(r => r.Outcome.TotalSeconds);
         // Side by side, the runs' times overlap: the sweep's own clock (set-up included) is its wall time.
-        PrintTable(console, SweepRow.Table(sweep.Rows), sweep.Replicas > 1 ? sweep.WallSeconds : runSeconds);
+        PrintTable(console, sweep.Rows.Count > 0 ? SweepRow.Table(sweep.Rows) : FigureRow.Table(sweep.FigureRows),
+            sweep.Replicas > 1 ? sweep.WallSeconds : runSeconds);
         if (sweep.Replicas > 1) console.Output.WriteLine(Invariant($"  {sweep.Replicas} replicas side by side; the runs' own times add up to {runSeconds:0.#} s"));
         return 0;
     }

@@ -45,6 +45,12 @@ public interface IExperiment
     /// <summary>True when <c>--seeds</c> may run it once per seed into one sweep folder.</summary>
     bool Sweeps { get; }
 
+    /// <summary>The names of its runs' summary figures (<see cref="Reporting.IRunOutcome.Figures"/>), in order: what an ablation compares.</summary>
+    IReadOnlyList<string> FigureNames { get; }
+
+    /// <summary>True when its runs evaluate those figures on the untrained model too (<see cref="Reporting.IRunOutcome.InitialFigures"/>).</summary>
+    bool EvaluatesUntrainedModel { get; }
+
     /// <summary>
     /// Prepares what the run needs before its folder exists (a data set, an evaluation classifier), telling
     /// <paramref name="stage"/> the name of each step.

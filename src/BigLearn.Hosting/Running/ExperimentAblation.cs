@@ -16,9 +16,10 @@ namespace BigLearn.Hosting.Running;
 /// <param name="Replicas">Seeds run side by side within a variant (1: one after the other).</param>
 /// <param name="Shapley">Also compute each studied group's Shapley value on <paramref name="Figure"/> from the coalition runs.</param>
 /// <param name="ShapleySamples">With <paramref name="Shapley"/>: sampled orders of arrival instead of all 2^g coalitions (null: exact).</param>
-/// <param name="Figure">The figure the Shapley values are of.</param>
+/// <param name="Figure">The figure the Shapley values and the plot are of, by its <c>summary.json</c> name (null: the kind's first,
+/// <c>modes_covered</c> or <c>classifier_fid</c>).</param>
 public sealed record AblationRequest(string ConfigPath, IReadOnlyList<string> Sets, IReadOnlyList<long> Seeds, IReadOnlyList<string>? Groups,
-    int Replicas = 1, bool Shapley = false, int? ShapleySamples = null, AblationFigure Figure = AblationFigure.ModesCovered);
+    int Replicas = 1, bool Shapley = false, int? ShapleySamples = null, string? Figure = null);
 
 /// <summary>
 /// Counterfactual contributions (docs/contributions.md, "Ablations and Shapley values"): the population run with each studied group
@@ -32,20 +33,25 @@ public static class ExperimentAblation
     public const int MaxExactShapleyGroups = 6;
 
     /// <summary>Runs the ablation into <paramref name="folder"/> (which must not exist or be empty).</summary>
-    /// <exception cref="ConfigException">The config, a group name or the Shapley request is refused (nothing has run).</exception>
+    /// <exception cref="ConfigException">The config, a group name, the figure or the Shapley request is refused (nothing has run).</exception>
     public static AblationResult Run(AblationRequest request, string folder, Action<string>? stage = null, TextWriter? consoleLog = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Seeds.Count == 0) throw new ArgumentException("at least one seed is required", nameof(request));
         var baseConfig = ModelKinds.Load(request.ConfigPath, request.Sets);
-        if (!baseConfig.Sweeps) throw new ConfigException($"{request.ConfigPath}: kind = {baseConfig.ModelKind.Name} cannot be ablated yet (population configs only)");
+        if (!baseConfig.Sweeps) throw new ConfigException($"{request.ConfigPath}: kind = {baseConfig.ModelKind.Name} cannot be ablated (it runs no seed sweeps)");
+        string figure = request.Figure ?? baseConfig.FigureNames[0];
+        if (!baseConfig.FigureNames.Contains(figure))
+            throw new ConfigException($"--figure {figure}: not allowed for kind = {baseConfig.ModelKind.Name} (one of: {string.Join(", ", baseConfig.FigureNames)})");
         var all = baseConfig.Run.Population.Groups.Select(g => g.Name).ToArray();
         var studied = request.Groups ?? all;
         if (studied.Count == 0) throw new ConfigException("--groups: name at least one group");
         foreach (var name in studied)
             if (!all.Contains(name)) throw new ConfigException($"--groups {string.Join(",", studied)}: no group {name} in {request.ConfigPath} (groups: {string.Join(", ", all)})");
         if (studied.Distinct().Count() != studied.Count) throw new ConfigException($"--groups {string.Join(",", studied)}: a group is named twice");
+        if (request.Shapley && studied.Count == all.Length && !baseConfig.EvaluatesUntrainedModel)
+            throw new ConfigException($"--shapley over every group: kind = {baseConfig.ModelKind.Name} does not evaluate an untrained model, the coalition without any group; name fewer with --groups (the others then always take part)");
         if (request.Shapley && request.ShapleySamples is null && studied.Count > MaxExactShapleyGroups)
             throw new ConfigException($"--shapley with {studied.Count} groups: at most {MaxExactShapleyGroups} for exact values (2^{studied.Count} coalition runs); add --samples N for permutation sampling, or name fewer with --groups");
 
@@ -93,17 +99,17 @@ public static class ExperimentAblation
             // v(∅) with every group studied removed is the untrained model when no other group is left: its initial evaluation.
             double Value(int coalition)
             {
-                if (coalition == 0 && studied.Count == all.Length) return baseline.Initial.Average(r => AblationStatistics.FigureOf(r, request.Figure));
+                if (coalition == 0 && studied.Count == all.Length) return baseline.Initial!.Average(r => r.Value(figure));
                 if (request.ShapleySamples is not null && Refusal(coalition) is { } why)
                     throw new ConfigException($"--shapley: the coalition without {string.Join(", ", removedNames(coalition))} cannot run ({why})");
-                return RunCoalition(coalition).Rows.Average(r => AblationStatistics.FigureOf(r, request.Figure));
+                return RunCoalition(coalition).Rows.Average(r => r.Value(figure));
             }
             shapley = request.ShapleySamples is { } samples
                 ? ShapleyValues.Sampled(n, Value, samples, Rng.ForStream(request.Seeds[0], -4))
                 : ShapleyValues.Exact(n, Value);
         }
 
-        var result = new AblationResult(baseConfig.Run.Experiment, request.Seeds, studied, request.Figure, baseline.Rows, effects, shapley,
+        var result = new AblationResult(baseConfig.Run.Experiment, request.Seeds, studied, figure, baseline.Rows, effects, shapley,
             request.ShapleySamples, cache.Count);
         AblationWriter.Write(staged.StagingPath, result);
         cancellationToken.ThrowIfCancellationRequested();
@@ -114,7 +120,7 @@ public static class ExperimentAblation
     /// <summary>One coalition: its config (the studied groups outside it removed) and its sweep.</summary>
     private static class Variant
     {
-        public sealed record Outcome(string Folder, IReadOnlyList<SweepRow> Rows, IReadOnlyList<SweepRow> Initial);
+        public sealed record Outcome(string Folder, IReadOnlyList<FigureRow> Rows, IReadOnlyList<FigureRow>? Initial);
 
         public static IReadOnlyList<string> Sets(AblationRequest request, IEnumerable<string> removed, long seed) =>
             [.. request.Sets, .. removed.Select(g => $"groups.{g}=null"), $"seed={seed}"];
@@ -138,8 +144,10 @@ public static class ExperimentAblation
         {
             var sweep = ExperimentSweep.Run(seed => ModelKinds.Load(request.ConfigPath, Sets(request, removed, seed)), request.Seeds, folder,
                 consoleLog: consoleLog, cancellationToken: cancellationToken, replicas: request.Replicas);
-            var initial = sweep.Runs.Select(r => (ExperimentOutcome)r.Outcome).Select(o => SweepRow.At(o, o.Evaluations[0], "")).ToArray();
-            return new Outcome(name, sweep.Rows, initial);
+            var initial = sweep.Runs.All(r => r.Outcome.InitialFigures is not null)
+                ? sweep.Runs.Select(r => new FigureRow(r.Outcome.Seed, "", r.Outcome.InitialFigures!)).ToArray()
+                : null;
+            return new Outcome(name, sweep.FigureRows, initial);
         }
     }
 }

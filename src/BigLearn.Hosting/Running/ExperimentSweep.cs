@@ -9,9 +9,12 @@ namespace BigLearn.Hosting.Running;
 /// <summary>A finished sweep: its folder, one run per seed (folders relative to it) and the rows of <c>sweep.json</c>.</summary>
 /// <param name="Folder">The committed sweep folder.</param>
 /// <param name="Runs">Each seed's run, in order.</param>
-/// <param name="Rows">The sweep table.</param>
+/// <param name="Rows">The sweep table of a Gaussian-mixture sweep (empty for other kinds).</param>
 public sealed record SweepOutput(string Folder, IReadOnlyList<ExperimentRunOutput> Runs, IReadOnlyList<SweepRow> Rows)
 {
+    /// <summary>Every seed's summary figures, for any kind.</summary>
+    public IReadOnlyList<FigureRow> FigureRows { get; init; } = [];
+
     /// <summary>Seconds from the first run's start to the sweep's end (less than the runs' sum when replicas ran side by side).</summary>
     public double WallSeconds { get; init; }
 
@@ -55,14 +58,20 @@ public static partial class ExperimentSweep
         var runs = replicas == 1
             ? RunInTurn(configs, names, staged.StagingPath, progress, consoleLog, cancellationToken)
             : RunReplicas(configs, names, staged.StagingPath, replicas, progress, consoleLog, cancellationToken);
-        var rows = runs.Select((run, i) => SweepRow.Of((ExperimentOutcome)run.Outcome, names[i])).ToArray();
-        SweepWriter.Write(staged.StagingPath, configs[0].Run.Experiment, rows);
+        var figureRows = runs.Select((run, i) => FigureRow.Of(run.Outcome, names[i])).ToArray();
+        // A Gaussian-mixture sweep keeps its own table (modes as k / K); any other kind's is its figures by name.
+        var rows = runs.All(r => r.Outcome is ExperimentOutcome)
+            ? runs.Select((run, i) => SweepRow.Of((ExperimentOutcome)run.Outcome, names[i])).ToArray()
+            : [];
+        if (rows.Length > 0) SweepWriter.Write(staged.StagingPath, configs[0].Run.Experiment, rows);
+        else FigureSweepWriter.Write(staged.StagingPath, configs[0].Run.Experiment, figureRows);
         cancellationToken.ThrowIfCancellationRequested();
         staged.Commit();
         return new SweepOutput(staged.FinalPath, runs.Select((run, i) => run with { Folder = Path.Combine(staged.FinalPath, names[i]) }).ToArray(), rows)
         {
             WallSeconds = clock.Elapsed.TotalSeconds,
             Replicas = replicas,
+            FigureRows = figureRows,
         };
     }
 

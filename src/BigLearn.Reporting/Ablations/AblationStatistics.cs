@@ -5,39 +5,20 @@ namespace BigLearn.Reporting.Ablations;
 /// <summary>Paired differences over seeds and their 95 % intervals.</summary>
 public static class AblationStatistics
 {
-    /// <summary>Every figure, in the order written.</summary>
-    public static IReadOnlyList<AblationFigure> Figures { get; } =
-        [AblationFigure.ModesCovered, AblationFigure.HighQualityFraction, AblationFigure.ReverseKl, AblationFigure.ForwardKl];
-
-    /// <summary>The name used on the command line and in <c>ablation.json</c>.</summary>
-    public static string Name(AblationFigure figure) => figure switch
-    {
-        AblationFigure.ModesCovered => "modes_covered",
-        AblationFigure.HighQualityFraction => "high_quality_fraction",
-        AblationFigure.ReverseKl => "reverse_kl",
-        _ => "forward_kl",
-    };
-
-    /// <summary>A row's value of <paramref name="figure"/>.</summary>
-    public static double FigureOf(SweepRow row, AblationFigure figure) => figure switch
-    {
-        AblationFigure.ModesCovered => row.ModesCovered,
-        AblationFigure.HighQualityFraction => row.HighQualityFraction,
-        AblationFigure.ReverseKl => row.ReverseKl,
-        _ => row.ForwardKl,
-    };
-
-    /// <summary>Per figure: variant − baseline seed by seed (the rows are matched by seed), the mean and its 95 % t interval.</summary>
-    public static IReadOnlyList<FigureEffect> Paired(IReadOnlyList<SweepRow> baseline, IReadOnlyList<SweepRow> variant)
+    /// <summary>
+    /// Per figure of the baseline's rows: variant − baseline seed by seed (the rows are matched by seed), the mean and its 95 % t
+    /// interval.
+    /// </summary>
+    public static IReadOnlyList<FigureEffect> Paired(IReadOnlyList<FigureRow> baseline, IReadOnlyList<FigureRow> variant)
     {
         var bySeed = variant.ToDictionary(r => r.Seed);
-        if (baseline.Count != variant.Count || baseline.Any(r => !bySeed.ContainsKey(r.Seed)))
+        if (baseline.Count == 0 || baseline.Count != variant.Count || baseline.Any(r => !bySeed.ContainsKey(r.Seed)))
             throw new ArgumentException("the variant ran other seeds than the baseline", nameof(variant));
-        return Figures.Select(f =>
+        return baseline[0].Figures.Select(f =>
         {
-            var d = baseline.Select(r => FigureOf(bySeed[r.Seed], f) - FigureOf(r, f)).ToArray();
+            var d = baseline.Select(r => bySeed[r.Seed].Value(f.Name) - r.Value(f.Name)).ToArray();
             var (mean, low, high) = Interval(d);
-            return new FigureEffect(f, mean, low, high, d);
+            return new FigureEffect(f.Name, mean, low, high, d);
         }).ToArray();
     }
 

@@ -32,8 +32,10 @@ public static class AblationWriter
         json.WriteEndArray();
         json.WriteNumber("variants", result.Variants);
         json.WriteStartObject("baseline_mean");
-        foreach (var f in AblationStatistics.Figures)
-            ExperimentRunWriter.WriteFinite(json, AblationStatistics.Name(f), result.Baseline.Average(r => AblationStatistics.FigureOf(r, f)));
+        foreach (var f in result.Baseline[0].Figures) ExperimentRunWriter.WriteFinite(json, f.Name, Mean(result, f.Name));
+        json.WriteEndObject();
+        json.WriteStartObject("figure_labels");
+        foreach (var f in result.Baseline[0].Figures) json.WriteString(f.Name, f.Label);
         json.WriteEndObject();
         json.WriteStartArray("groups");
         foreach (var e in result.Effects)
@@ -45,7 +47,7 @@ public static class AblationWriter
             json.WriteStartObject("effect_of_removing");
             foreach (var f in e.Effects ?? [])
             {
-                json.WriteStartObject(AblationStatistics.Name(f.Figure));
+                json.WriteStartObject(f.Figure);
                 ExperimentRunWriter.WriteFinite(json, "mean", f.Mean);
                 ExperimentRunWriter.WriteFinite(json, "ci95_low", f.Low);
                 ExperimentRunWriter.WriteFinite(json, "ci95_high", f.High);
@@ -61,7 +63,7 @@ public static class AblationWriter
         if (result.Shapley is { } shapley)
         {
             json.WriteStartObject("shapley");
-            json.WriteString("figure", AblationStatistics.Name(result.Figure));
+            json.WriteString("figure", result.Figure);
             json.WriteString("method", result.ShapleySamples is { } n ? $"sampled ({n} orders of arrival)" : "exact");
             json.WriteStartObject("values");
             for (int i = 0; i < shapley.Count; i++)
@@ -84,16 +86,17 @@ public static class AblationWriter
         text.AppendLine($"# Ablation of {result.Experiment}").AppendLine();
         text.AppendLine(Invariant($"Seeds {string.Join(", ", result.Seeds)}; {result.Variants} populations run. Each row: the figure without the group minus the figure with the whole population, mean over the seeds [95 % interval]."));
         text.AppendLine();
-        text.AppendLine("| group removed | modes covered | hq fraction | reverse KL | forward KL |");
-        text.AppendLine("|---|---:|---:|---:|---:|");
-        text.AppendLine(Invariant($"| (none: the whole population) | {Mean(result, AblationFigure.ModesCovered):0.##} | {Mean(result, AblationFigure.HighQualityFraction):0.###} | {Mean(result, AblationFigure.ReverseKl):0.###} | {Mean(result, AblationFigure.ForwardKl):0.###} |"));
+        var figures = result.Baseline[0].Figures;
+        text.AppendLine($"| group removed | {string.Join(" | ", figures.Select(f => f.Label))} |");
+        text.AppendLine($"|---|{string.Concat(figures.Select(_ => "---:|"))}");
+        text.AppendLine($"| (none: the whole population) | {string.Join(" | ", figures.Select(f => Invariant($"{Mean(result, f.Name):0.###}")))} |");
         foreach (var e in result.Effects)
             text.AppendLine(e.Effects is null
-                ? $"| {e.Group} | not runnable: {e.NotRunnable} | | | |"
+                ? $"| {e.Group} | not runnable: {e.NotRunnable} |{string.Concat(Enumerable.Repeat(" |", figures.Count - 1))}"
                 : $"| {e.Group} | {string.Join(" | ", e.Effects.Select(Cell))} |");
         if (result.Shapley is { } shapley)
         {
-            text.AppendLine().AppendLine(Invariant($"Shapley values on {AblationStatistics.Name(result.Figure)} ({(result.ShapleySamples is { } n ? $"{n} sampled orders of arrival, ± standard error" : "exact, from every coalition")}); they sum to the whole population's figure minus that without any studied group:"));
+            text.AppendLine().AppendLine(Invariant($"Shapley values on {result.Figure} ({(result.ShapleySamples is { } n ? $"{n} sampled orders of arrival, ± standard error" : "exact, from every coalition")}); they sum to the whole population's figure minus that without any studied group:"));
             text.AppendLine().AppendLine("| group | Shapley value |").AppendLine("|---|---:|");
             for (int i = 0; i < shapley.Count; i++)
                 text.AppendLine(Invariant($"| {result.Groups[i]} | {shapley[i].Value:0.###}{(result.ShapleySamples is null ? "" : $" ± {shapley[i].StandardError:0.###}")} |"));
@@ -107,7 +110,7 @@ public static class AblationWriter
         ? Invariant($"{f.Mean:+0.###;-0.###;0} [{f.Low:+0.###;-0.###;0}, {f.High:+0.###;-0.###;0}]")
         : Invariant($"{f.Mean:+0.###;-0.###;0}");
 
-    private static double Mean(AblationResult result, AblationFigure figure) => result.Baseline.Average(r => AblationStatistics.FigureOf(r, figure));
+    private static double Mean(AblationResult result, string figure) => result.Baseline.Average(r => r.Value(figure));
 
     private static void WritePlot(AblationResult result, string path)
     {
@@ -138,7 +141,7 @@ public static class AblationWriter
             plot.Axes.Bottom.SetTicks(Enumerable.Range(0, runnable.Length).Select(i => (double)i).ToArray(), runnable.Select(e => e.Group).ToArray());
         plot.Title($"{result.Experiment}: what each group adds ({result.Seeds.Count} seeds, 95 % intervals)");
         plot.XLabel("group");
-        plot.YLabel($"{AblationStatistics.Name(result.Figure)}: with it − without it");
+        plot.YLabel($"{result.Figure}: with it − without it");
         plot.SavePng(path, 720, 480);
     }
 

@@ -14,6 +14,21 @@ public sealed partial record ExperimentOutcome : IRunOutcome
     public ResultTable Table => SweepRow.Table([SweepRow.Of(this, ".")]);
 
     /// <inheritdoc />
+    public IReadOnlyList<RunFigure> Figures => FiguresAt(Final);
+
+    /// <inheritdoc />
+    public IReadOnlyList<RunFigure>? InitialFigures => Evaluations.Count > 0 ? FiguresAt(Evaluations[0]) : null;
+
+    /// <summary>The names of <see cref="Figures"/>, in order.</summary>
+    public static IReadOnlyList<string> FigureNames { get; } = ["modes_covered", "high_quality_fraction", "reverse_kl", "forward_kl"];
+
+    private static RunFigure[] FiguresAt(EvaluationPoint point) =>
+    [
+        new("modes_covered", "modes covered", point.ModesCovered), new("high_quality_fraction", "hq fraction", point.HighQualityFraction),
+        new("reverse_kl", "reverse KL", point.ReverseKl), new("forward_kl", "forward KL", point.ForwardKl),
+    ];
+
+    /// <inheritdoc />
     public IReadOnlyList<string> Sentences => StoppedAgents.Count == 0
         ? ExperimentReport.Sentences(this)
         : [.. ExperimentReport.Sentences(this), $"agents stopped after repeated rejections: {string.Join(", ", StoppedAgents.Select(a => a.ToString(CultureInfo.InvariantCulture)))}"];

@@ -26,6 +26,29 @@ public sealed partial record GanOutcome : IRunOutcome
             Invariant($" (data spread {Final.DataSpread:0.##})"),
     ];
 
+    /// <inheritdoc />
+    public IReadOnlyList<RunFigure> Figures =>
+    [
+        new("classifier_fid", "classifier FID", Final.ClassifierFid),
+        .. GanRunWriter.CompletionMasks.Select(mask => new RunFigure($"completion_{mask}", $"completion, {MaskLabel(mask)}",
+            Final.CompletionAccuracy.GetValueOrDefault(mask, double.NaN))),
+    ];
+
+    /// <summary>The names of <see cref="Figures"/>, in order.</summary>
+    public static IReadOnlyList<string> FigureNames { get; } = ["classifier_fid", .. GanRunWriter.CompletionMasks.Select(m => $"completion_{m}")];
+
+    /// <inheritdoc />
+    /// <remarks>Null: a GAN run evaluates FID and completions only at its end (its periodic checks measure a quick FID).</remarks>
+    public IReadOnlyList<RunFigure>? InitialFigures => null;
+
+    private static string MaskLabel(string mask) => mask switch
+    {
+        "top_half" => "top half",
+        "left_half" => "left half",
+        "random_25" => "25 % of pixels",
+        _ => mask,
+    };
+
     private static string Three(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -77,7 +77,13 @@ public sealed partial record GanExperimentConfig(
     public bool Checkpoints => false;
 
     /// <inheritdoc />
-    public bool Sweeps => false;
+    public bool Sweeps => true;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> FigureNames => Reporting.Gan.GanOutcome.FigureNames;
+
+    /// <inheritdoc />
+    public bool EvaluatesUntrainedModel => false;
 
     /// <inheritdoc />
     public string Summary()

@@ -26,6 +26,12 @@ public sealed partial record ExperimentConfig
     public bool Sweeps => true;
 
     /// <inheritdoc />
+    public IReadOnlyList<string> FigureNames => Reporting.Experiments.ExperimentOutcome.FigureNames;
+
+    /// <inheritdoc />
+    public bool EvaluatesUntrainedModel => true;
+
+    /// <inheritdoc />
     public IExperimentSession Open(TorchSharp.torch.Device device, Action<string>? stage) => new GmmSession(this, device);
 
     /// <summary>One line describing the experiment (what <c>biglearn validate</c> prints).</summary>
