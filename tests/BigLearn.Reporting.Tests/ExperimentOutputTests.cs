@@ -46,7 +46,7 @@ public sealed class ExperimentOutputTests
             double.Parse(last[3], CultureInfo.InvariantCulture), double.Parse(last[4], CultureInfo.InvariantCulture), int.Parse(last[5])));
         var agents = ExperimentRunWriter.AgentsCsv(Outcome(2)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("0,g,2,20,0,0,1.5,0.25,,,,,,,", agents[1]);
-        Assert.Equal("1,g,2,10,1,0,,,,,,,", agents[2]); // no applied task: empty losses; no ledger: empty ledger columns
+        Assert.Equal("1,g,2,10,1,0,,,,,,,,,", agents[2]); // no applied task: empty losses; no ledger: empty ledger columns
     }
 
     [Fact]
