@@ -82,6 +82,9 @@ internal sealed class AdamState : IDisposable
         ClearGradients();
     }
 
+    /// <summary>The moment buffers themselves, one per parameter (for saving them as a state dictionary).</summary>
+    public (Tensor[] First, Tensor[] Second) Moments => (_firstMoment, _secondMoment);
+
     /// <summary>Both moment buffers flattened into doubles.</summary>
     public (double[] First, double[] Second) Buffers() => (Flatten(_firstMoment), Flatten(_secondMoment));
 
