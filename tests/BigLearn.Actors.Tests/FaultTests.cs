@@ -15,8 +15,11 @@ public sealed class FaultTests(ITestOutputHelper output) : ActorTest(output)
     /// A runner whose state is a hash of the batch seeds it applied, restorable; it throws on one call counted across every
     /// instance the factory makes (so the rebuilt runner does not throw again), and it rejects every joint task.
     /// </summary>
-    private sealed class SeedHashRunner(int[] calls, int throwOnCall) : ITaskRunner, IRestorableRunner
+    private sealed class SeedHashRunner(int[] calls, int throwOnCall, int keepEvery = 1) : ITaskRunner, IRestorableRunner
     {
+        // A large runner (the GAN) asks the model to keep its state only every few tasks.
+        public int KeepStateEvery => keepEvery;
+
         public ulong Hash { get; private set; } = 14695981039346656037UL;
         public long Version { get; private set; }
 
@@ -40,12 +43,13 @@ public sealed class FaultTests(ITestOutputHelper output) : ActorTest(output)
         }
     }
 
-    private async Task<(RunCompleted Result, List<ModelProtocolTask> Tasks, ulong FinalHash)> Run(PopulationSpec spec, int throwOnCall, int maxRejections)
+    private async Task<(RunCompleted Result, List<ModelProtocolTask> Tasks, ulong FinalHash)> Run(PopulationSpec spec, int throwOnCall, int maxRejections,
+        int keepEvery = 1)
     {
         var calls = new int[1];
         SeedHashRunner? last = null;
         var observer = CreateTestProbe();
-        var supervisor = Sys.ActorOf(PopulationSupervisor.Props(spec, () => new ModelRuntime(last = new SeedHashRunner(calls, throwOnCall)), observer.Ref,
+        var supervisor = Sys.ActorOf(PopulationSupervisor.Props(spec, () => new ModelRuntime(last = new SeedHashRunner(calls, throwOnCall, keepEvery)), observer.Ref,
             new PopulationOptions(MaxRejectionsInARow: maxRejections)));
         var result = await supervisor.Ask<RunCompleted>(StartRun.Instance, RunTimeout);
         var tasks = new List<ModelProtocolTask>();
@@ -74,6 +78,26 @@ public sealed class FaultTests(ITestOutputHelper output) : ActorTest(output)
         ulong fromScratch = 14695981039346656037UL;
         foreach (var task in tasks.Skip(8).Where(t => !t.Rejected)) fromScratch = SeedHashRunner.Fold(fromScratch, task.BatchSeed);
         Assert.NotEqual(fromScratch, finalHash);
+    }
+
+    [Fact]
+    public async Task A_large_model_that_throws_restarts_from_its_newest_kept_state_never_from_its_initial_one_and_is_counted()
+    {
+        var spec = new PopulationSpec(7, 20, [new GroupSpec("m", 2, MaskDistributions.Parse("marginal(k=1)", 2))]);
+
+        // State kept after tasks 4 and 8; the model fails on task 11, after tasks 9 and 10 were applied.
+        var (result, tasks, finalHash) = await Run(spec, throwOnCall: 11, maxRejections: 0, keepEvery: 4);
+
+        Assert.Equal(20, result.TotalTasks);
+        Assert.Equal(1, result.ModelRestarts);
+        Assert.True(tasks[10].Rejected);
+        // The rebuilt runner continued from the state after task 8: tasks 9 and 10 are lost, nothing else.
+        ulong expected = 14695981039346656037UL;
+        foreach (var task in tasks.Take(8).Concat(tasks.Skip(11)).Where(t => !t.Rejected)) expected = SeedHashRunner.Fold(expected, task.BatchSeed);
+        Assert.Equal(expected, finalHash);
+        ulong fromInitial = 14695981039346656037UL;
+        foreach (var task in tasks.Skip(11).Where(t => !t.Rejected)) fromInitial = SeedHashRunner.Fold(fromInitial, task.BatchSeed);
+        Assert.NotEqual(fromInitial, finalHash);
     }
 
     [Fact]

@@ -26,7 +26,14 @@ public sealed record PendingSnapshot(Model.ModelProtocol.Propose Proposal, long 
 /// <param name="LastRun">Per agent id, the highest proposal id that has run (what keeps a proposal delivered twice from running twice).</param>
 public sealed record ModelSnapshot(long TasksRun, long AppliedTasks, long Rejections, long Refusals, long Withdrawals, int Restarts,
     long RunUntil, long Arrivals, RngState Rng, int[] ActiveAgents, PendingSnapshot[] Pending, RunnerState? Runner,
-    Dictionary<int, long> LastRun) : IBigLearnMessage;
+    Dictionary<int, long> LastRun) : IBigLearnMessage
+{
+    /// <summary>
+    /// The folder holding the runner's state files when the runner keeps its state in files (<see cref="Core.Training.IStateFileRunner"/>;
+    /// <see cref="Runner"/> is then null): written by the model at the checkpoint, the bundle's own folder once saved. Null otherwise.
+    /// </summary>
+    public string? RunnerFolder { get; init; }
+}
 
 /// <summary>One agent's whole state (reply to <see cref="CheckpointProtocol.GetAgentSnapshot"/>): its stream after the draws so far, proposals in flight and counters.</summary>
 /// <param name="AgentId">The agent's id.</param>
@@ -95,6 +102,9 @@ public sealed record PopulationOptions(bool Checkpoints = false, long Checkpoint
 {
     /// <summary>Where the agents live: children of the supervisor (the default), or sharded entities on a cluster's agents-role nodes.</summary>
     public Population.IAgentPlacement Placement { get; init; } = Population.LocalAgents.Instance;
+
+    /// <summary>Where a runner that keeps its state in files writes it at a checkpoint (<see cref="Model.ModelSettings.StateFolder"/>).</summary>
+    public string? StateFolder { get; init; }
 }
 
 /// <summary>The messages of checkpointing, interrupting and stopping agents.</summary>

@@ -10,8 +10,9 @@ namespace BigLearn.Actors.Model;
 /// Checkpoints and recovery. The model pauses at a quiescent point (see <see cref="ModelState.CheckpointDue"/>), sends its
 /// state (with the runner's θ and optimiser) to the supervisor in <see cref="CheckpointPoint"/> and picks nothing until
 /// <see cref="ResumeAfterCheckpoint"/>, so the agents' states the supervisor collects meanwhile belong to the same instant.
-/// After every task that returned, the runner's state is kept in memory (a few hundred numbers); a runner rebuilt after a
-/// crash, or for a resumed run, starts from it.
+/// After every task that returned (every <see cref="IRestorableRunner.KeepStateEvery"/> tasks for a large runner), the runner's
+/// state is kept in memory; a runner rebuilt after a crash starts from it, and a resumed run from its checkpoint's state (in
+/// files for a runner that keeps it there, <see cref="IStateFileRunner"/>).
 /// </remarks>
 public sealed partial class ModelActor
 {
@@ -48,6 +49,14 @@ public sealed partial class ModelActor
     private bool PauseForCheckpointIfDue()
     {
         if (!_state.CheckpointDue) return false;
+        // A runner whose state is large writes it into files of its own folder; only the folder's path travels.
+        if (_runner is IStateFileRunner files && _state.Settings.StateFolder is { } root)
+        {
+            var folder = Path.Combine(root, $"model-{_state.TasksRun:D10}-{Guid.NewGuid():N}");
+            files.SaveState(folder);
+            _supervisor.Tell(new CheckpointPoint(_state.TakeCheckpoint(null, folder)));
+            return true;
+        }
         _supervisor.Tell(new CheckpointPoint(_state.TakeCheckpoint(CurrentRunnerState())));
         return true;
     }
@@ -56,14 +65,30 @@ public sealed partial class ModelActor
 
     private void RememberGoodState()
     {
-        if (_runner is IRestorableRunner { KeepStateAfterEveryTask: true } restorable) _state.LastGood = restorable.CaptureState();
+        if (_runner is not IRestorableRunner restorable) return;
+        if (++_state.TasksSinceGood < Math.Max(1, restorable.KeepStateEvery)) return;
+        _state.LastGood = restorable.CaptureState();
+        _state.TasksSinceGood = 0;
+        _state.RestoreFolder = null; // a newer good state than the checkpoint's files
     }
 
+    // The newest good state: the one kept in memory, else the state files of the checkpoint a resumed run started from.
     private void RestoreLastGood()
     {
-        if (_state.LastGood is not { } good || _runner is not IRestorableRunner restorable) return;
-        restorable.RestoreState(good);
-        _meter?.Forget(); // θ was replaced: a J cached for this version may belong to other parameters
+        if (_state.LastGood is { } good && _runner is IRestorableRunner restorable)
+        {
+            restorable.RestoreState(good);
+            _meter?.Forget(); // θ was replaced: a J cached for this version may belong to other parameters
+            return;
+        }
+        if (_state.RestoreFolder is { } folder && _runner is IStateFileRunner files)
+        {
+            files.LoadState(folder);
+            _meter?.Forget();
+            // Kept in memory at once: the bundle may be pruned by later checkpoints before the runner needs it again.
+            if (_runner is IRestorableRunner copyable) _state.LastGood = copyable.CaptureState();
+            _state.RestoreFolder = null;
+        }
     }
 
     /// <inheritdoc />

@@ -27,6 +27,7 @@ public sealed partial class ModelState
             _activeAgents++;
         }
         LastGood = snapshot.Runner;
+        RestoreFolder = snapshot.RunnerFolder;
         LastCheckpointAt = snapshot.TasksRun;
     }
 
@@ -47,6 +48,12 @@ public sealed partial class ModelState
 
     /// <summary>The runner's state after the latest task that returned (or the checkpoint's): what a rebuilt runner starts from.</summary>
     internal RunnerState? LastGood { get; set; }
+
+    /// <summary>The checkpoint folder with the state files of a file-state runner to start from (a resumed run), until a newer good state is kept.</summary>
+    internal string? RestoreFolder { get; set; }
+
+    /// <summary>Tasks since <see cref="LastGood"/> was kept.</summary>
+    internal int TasksSinceGood { get; set; }
 
     /// <summary>
     /// Every active agent has all its credits pending here (always true in free mode): in lockstep nothing can change
@@ -72,7 +79,7 @@ public sealed partial class ModelState
     }
 
     /// <summary>Pauses and returns the state (the caller adds nothing: the runner's state is <paramref name="runner"/>).</summary>
-    internal ModelSnapshot TakeCheckpoint(RunnerState? runner)
+    internal ModelSnapshot TakeCheckpoint(RunnerState? runner, string? runnerFolder = null)
     {
         Holding = true;
         CheckpointRequested = false;
@@ -84,7 +91,7 @@ public sealed partial class ModelState
         foreach (var (id, slot) in _agents)
             if (slot.LastRun >= 0) lastRun[id] = slot.LastRun;
         return new ModelSnapshot(TasksRun, AppliedTasks, Rejections, Refusals, Withdrawals, Restarts, RunUntil, _arrivals, Rng.State,
-            active, pending, runner, lastRun);
+            active, pending, runner, lastRun) { RunnerFolder = runnerFolder };
     }
 
     /// <summary>Puts a saved proposal back with its age (no refusal counted: it was accepted before the checkpoint).</summary>

@@ -20,6 +20,12 @@ public sealed record ModelSettings(long Seed, int Credits, SchedulingMode Mode, 
     /// <summary>The settings of a population's model.</summary>
     public static ModelSettings From(PopulationSpec spec) =>
         new(spec.Seed, spec.Credits, spec.Mode, spec.Groups.Select(g => g.Share).ToArray(), spec.EvaluateEvery, spec.Contributions, spec.Batch);
+
+    /// <summary>
+    /// A local folder where a runner that keeps its state in files (<see cref="Core.Training.IStateFileRunner"/>) writes it at a
+    /// checkpoint; only the folder's path travels in the checkpoint message. Null: such a runner's state is not checkpointed.
+    /// </summary>
+    public string? StateFolder { get; init; }
 }
 
 /// <summary>

@@ -81,7 +81,7 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
     /// <inheritdoc />
     protected override void PreStart()
     {
-        _model = Context.ActorOf(ModelActor.Props(ModelSettings.From(_spec), _runtimeFactory, Self, _options.Restore?.Model), "model");
+        _model = Context.ActorOf(ModelActor.Props(ModelSettings.From(_spec) with { StateFolder = _options.StateFolder }, _runtimeFactory, Self, _options.Restore?.Model), "model");
         Context.Watch(_model);
         PlanCheckpoints();
         for (int id = 0; id < _groupOfAgent.Length; id++)

@@ -15,11 +15,11 @@ public interface IRestorableRunner
     void RestoreState(RunnerState state);
 
     /// <summary>
-    /// Whether the model actor keeps a copy of the state after every task, to rebuild a crashed runner from the last good
-    /// task. True for small models (a few hundred numbers); a large model (the GAN's million parameters) says false and
-    /// recovers from its last checkpoint or its initial state instead.
+    /// How often the model actor keeps an in-memory copy of the state to rebuild a crashed runner from: after every this many
+    /// tasks. 1 for small models (a few hundred numbers: the last good task); a large model (the GAN's million parameters, a
+    /// copy costing a fraction of a step) says more, and a crash then loses at most that many tasks, never the whole run.
     /// </summary>
-    bool KeepStateAfterEveryTask => true;
+    int KeepStateEvery => 1;
 }
 
 /// <summary>A runner's learning state as plain numbers.</summary>

@@ -36,8 +36,9 @@ public sealed record LoadedCheckpoint(string Path, CheckpointManifest Manifest, 
 public sealed record CheckpointWritten(string Path, long Bytes, double Seconds);
 
 /// <summary>
-/// A run's <c>checkpoints/</c> folder. A bundle <c>ckpt-&lt;tasks&gt;/</c> holds <c>state.json</c>, <c>config.conf</c> and
-/// <c>manifest.json</c> (sizes and SHA-256 of the other two). It is written into a hidden temporary folder, every file
+/// A run's <c>checkpoints/</c> folder. A bundle <c>ckpt-&lt;tasks&gt;/</c> holds <c>state.json</c>, <c>config.conf</c>, the model's
+/// state files when its runner keeps its state in files (the GAN's TorchSharp state dictionaries) and <c>manifest.json</c> (sizes
+/// and SHA-256 of the others). It is written into a hidden temporary folder, every file
 /// flushed to disk, and renamed into place, so a bundle is either complete or absent; the newest <c>keep</c> are kept.
 /// Reading verifies the checksums, so a truncated or altered bundle is recognised and the previous one is used.
 /// </summary>
@@ -45,6 +46,15 @@ public static class CheckpointStore
 {
     /// <summary>The sub-folder of a run folder.</summary>
     public const string FolderName = "checkpoints";
+
+    /// <summary>
+    /// The folder (inside <see cref="FolderName"/>) where the model writes its state files at a checkpoint before they are copied
+    /// into the bundle (<see cref="BigLearn.Actors.Model.ModelSettings.StateFolder"/>).
+    /// </summary>
+    public const string ModelStateFolder = ".model-state";
+
+    // What state.json says for the model's state files: "in this bundle" (the bundle's path is set when it is read).
+    private const string InThisBundle = ".";
 
     private const string Prefix = "ckpt-";
     private const string StateFile = "state.json";
@@ -72,11 +82,18 @@ public static class CheckpointStore
         Directory.CreateDirectory(temporary);
         try
         {
-            var files = new[]
-            {
-                WriteFile(temporary, StateFile, JsonSerializer.SerializeToUtf8Bytes(state, Json)),
+            // The model's state files (a runner that keeps its state in files) are copied in and listed like the others.
+            var modelFolder = state.Population.Model.RunnerFolder;
+            var modelFiles = modelFolder is null ? [] : Directory.GetFiles(modelFolder).Order(StringComparer.Ordinal)
+                .Select(path => WriteFile(temporary, Path.GetFileName(path), File.ReadAllBytes(path))).ToArray();
+            var saved = modelFolder is null ? state
+                : state with { Population = state.Population with { Model = state.Population.Model with { RunnerFolder = InThisBundle } } };
+            ManifestFile[] files =
+            [
+                WriteFile(temporary, StateFile, JsonSerializer.SerializeToUtf8Bytes(saved, Json)),
                 WriteFile(temporary, ConfigFile, System.Text.Encoding.UTF8.GetBytes(configText)),
-            };
+                .. modelFiles,
+            ];
             var manifest = new CheckpointManifest(RunCheckpoint.CurrentFormat, state.Experiment, state.TasksDone, state.Budget,
                 state.Population.Final, configOrigin, files);
             var manifestFile = WriteFile(temporary, ManifestFileName, JsonSerializer.SerializeToUtf8Bytes(manifest, new JsonSerializerOptions { WriteIndented = true }));
@@ -84,6 +101,7 @@ public static class CheckpointStore
             // A second checkpoint at the same task count (an interrupt right after a periodic one) replaces the first.
             if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
             Directory.Move(temporary, final);
+            if (modelFolder is not null) Directory.Delete(modelFolder, recursive: true); // copied: the model keeps its own copy in memory
             Prune(root, keep);
             return new CheckpointWritten(final, files.Sum(f => f.Bytes) + manifestFile.Bytes, clock.Elapsed.TotalSeconds);
         }
@@ -174,6 +192,13 @@ public static class CheckpointStore
         }
         if (NullInside(state, StateFile) is { } where) throw new InvalidDataException($"{where} is null");
         if (state.TasksDone != manifest.Tasks) throw new InvalidDataException($"{StateFile} is at {state.TasksDone} tasks, the manifest says {manifest.Tasks}");
+        if (state.Population.Model.RunnerFolder is { } folder)
+        {
+            if (folder != InThisBundle || manifest.Files.Length <= 2)
+                throw new InvalidDataException($"{StateFile} says the model's state is in files, and the bundle holds none");
+            // The model reads its files from the bundle itself (checked above against the manifest).
+            state = state with { Population = state.Population with { Model = state.Population.Model with { RunnerFolder = Path.GetFullPath(bundle) } } };
+        }
         return new LoadedCheckpoint(bundle, manifest, state, File.ReadAllText(Path.Combine(bundle, ConfigFile)));
     }
 

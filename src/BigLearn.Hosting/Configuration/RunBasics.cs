@@ -143,7 +143,14 @@ internal sealed partial record RunBasics(string Experiment, long Seed, long Budg
 /// <summary>How often a run saves a checkpoint bundle and how many it keeps.</summary>
 /// <param name="Every">Save one every this many tasks (0: only at the end and when interrupted).</param>
 /// <param name="Keep">Keep the newest this many bundles (at least 1).</param>
-public sealed record CheckpointSection(long Every, int Keep);
+public sealed record CheckpointSection(long Every, int Keep)
+{
+    /// <summary><c>checkpoint.every</c> (default budget/10; 0: only at the end and on interrupt) and <c>checkpoint.keep</c> (default 3).</summary>
+    /// <exception cref="ConfigException">A key is malformed or out of range.</exception>
+    public static CheckpointSection Parse(ConfigSource source, long budget) => new(
+        source.GetLong("checkpoint.every", Math.Max(1, budget / 10), 0, budget),
+        source.GetInt("checkpoint.keep", RunBasics.DefaultCheckpointKeep, 1, 1000));
+}
 
 /// <summary>Minimum level of a run's <c>log.jsonl</c>.</summary>
 public enum LogLevel

@@ -138,7 +138,11 @@ public static partial class ExperimentRun
             observer = system.ActorOf(RunObserver.Props(spec.BudgetTasks, groupNames, clock, progress, session.ProgressFigures, ledger,
                 sink is null ? null : sink.Write, ObserverStartOf(saved)), prefix + "observer");
             var options = new Actors.Checkpoints.PopulationOptions(experiment.Checkpoints, settings.Checkpoint.Every, settings.MaxRejectionsInARow,
-                saved?.Population);
+                saved?.Population)
+            {
+                // A runner that keeps its state in files writes it here at a checkpoint; the bundle takes a copy.
+                StateFolder = experiment.Checkpoints ? Path.Combine(context.Folder, CheckpointStore.FolderName, CheckpointStore.ModelStateFolder) : null,
+            };
             if (context.Cluster is { } cluster) options = options with { Placement = cluster.Placement(context.ConfigText, context.ConfigOrigin) };
             supervisor = system.ActorOf(PopulationSupervisor.Props(spec, session.CreateRuntime, observer, options), prefix + "population");
             stage?.Invoke("training");
@@ -189,6 +193,9 @@ public static partial class ExperimentRun
                 if (supervisor is not null) system.Stop(supervisor); // its agents' proxies stop with it, and passivate their entities
                 if (observer is not null) system.Stop(observer);
             }
+            // Model state files not taken into a bundle (a checkpoint cut short by the end of the run) are of no further use.
+            var modelState = Path.Combine(context.Folder, CheckpointStore.FolderName, CheckpointStore.ModelStateFolder);
+            if (Directory.Exists(modelState)) Directory.Delete(modelState, recursive: true);
         }
     }
 

@@ -71,10 +71,16 @@ public sealed partial record GanExperimentConfig(
 
     /// <inheritdoc />
     public RunSettings Run => new(Experiment, Population, Device, Threads, Timeout, FileLogLevel, Masks, Source,
-        new CheckpointSection(0, RunBasics.DefaultCheckpointKeep), MaxRejectionsInARow, Ledger: null);
+        Checkpoint, MaxRejectionsInARow, Ledger: null);
 
-    /// <summary>Adversarial runs keep no checkpoints yet: their state is a million numbers, saved only as a whole model.</summary>
-    public bool Checkpoints => false;
+    /// <summary>
+    /// True: a checkpoint saves G, D, the moving average and both optimisers as TorchSharp state-dictionary files in the bundle
+    /// (<see cref="Core.Training.IStateFileRunner"/>), the rest (agents, scheduler, evaluations) as for the GMM.
+    /// </summary>
+    public bool Checkpoints => true;
+
+    /// <summary><c>checkpoint.every</c> (default budget/10) and <c>checkpoint.keep</c> (default 3).</summary>
+    public CheckpointSection Checkpoint { get; init; } = new(0, RunBasics.DefaultCheckpointKeep);
 
     /// <inheritdoc />
     public bool Sweeps => true;
@@ -120,7 +126,7 @@ public sealed partial record GanExperimentConfig(
         "gan.beta1", "gan.beta2", "gan.r1-gamma", "gan.r1-interval", "gan.ema-decay",
         "evaluation.every", "evaluation.quick-samples", "evaluation.samples", "evaluation.diversity-inputs", "evaluation.seed",
         "evaluation.classifier-cache", "evaluation.classifier-epochs",
-        "agents.max-rejections",
+        "checkpoint.every", "checkpoint.keep", "agents.max-rejections",
     ];
 
     /// <summary>How many rejected tasks in a row stop an agent (0 = never).</summary>
@@ -171,6 +177,7 @@ public sealed partial record GanExperimentConfig(
             basics.FileLogLevel, masks, source)
         {
             MaxRejectionsInARow = source.GetInt("agents.max-rejections", RunBasics.DefaultMaxRejections, 0, 1_000_000),
+            Checkpoint = CheckpointSection.Parse(source, budget),
         };
     }
 

@@ -44,7 +44,5 @@ public sealed partial record ExperimentConfig
             Invariant($"evaluation every {Evaluation.Every}, checkpoint every {Checkpoint.Every} (keep {Checkpoint.Keep})");
     }
 
-    private static CheckpointSection ParseCheckpoint(ConfigSource source, long budget) => new(
-        source.GetLong("checkpoint.every", Math.Max(1, budget / 10), 0, budget),
-        source.GetInt("checkpoint.keep", RunBasics.DefaultCheckpointKeep, 1, 1000));
+    private static CheckpointSection ParseCheckpoint(ConfigSource source, long budget) => CheckpointSection.Parse(source, budget);
 }
