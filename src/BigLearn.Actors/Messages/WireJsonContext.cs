@@ -32,6 +32,9 @@ namespace BigLearn.Actors.Messages;
 [JsonSerializable(typeof(TaskCompleted))]
 [JsonSerializable(typeof(Evaluation))]
 [JsonSerializable(typeof(ModelStats))]
+[JsonSerializable(typeof(SetGroupShare))]
+[JsonSerializable(typeof(RunControlled))]
+[JsonSerializable(typeof(ControlRefused))]
 // Agents/TaskAgentProtocol
 [JsonSerializable(typeof(TaskResult))]
 [JsonSerializable(typeof(TaskRejected))]
@@ -41,6 +44,7 @@ namespace BigLearn.Actors.Messages;
 // Population/PopulationProtocol
 [JsonSerializable(typeof(GroupTally))]
 [JsonSerializable(typeof(RunCompleted))]
+[JsonSerializable(typeof(AgentLocated))]
 // Checkpoints/
 [JsonSerializable(typeof(PendingSnapshot))]
 [JsonSerializable(typeof(ModelSnapshot))]

@@ -38,6 +38,11 @@ public static class WireManifests
         Body<TaskCompleted>("task-completed.v1"),
         Body<Evaluation>("evaluation.v1"),
         Body<ModelStats>("model-stats.v1"),
+        One("pause-run.v1", PauseRun.Instance),
+        One("resume-run.v1", ResumeRun.Instance),
+        Body<SetGroupShare>("set-group-share.v1"),
+        Body<RunControlled>("run-controlled.v1"),
+        Body<ControlRefused>("control-refused.v1"),
         // Agents/TaskAgentProtocol
         One("activate.v1", Activate.Instance),
         One("deactivate.v1", Deactivate.Instance),
@@ -51,6 +56,7 @@ public static class WireManifests
         One("start-run.v1", StartRun.Instance),
         Body<GroupTally>("group-tally.v1"),
         Body<RunCompleted>("run-completed.v1"),
+        Body<AgentLocated>("agent-located.v1"),
         // Checkpoints/
         Body<PendingSnapshot>("pending-snapshot.v1"),
         Body<ModelSnapshot>("model-snapshot.v1"),

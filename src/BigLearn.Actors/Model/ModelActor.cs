@@ -83,6 +83,7 @@ public sealed partial class ModelActor : ReceiveActor
         Receive<GetModelStats>(_ => Sender.Tell(new ModelStats(_state.TasksRun, _state.AppliedTasks, _state.Rejections,
             _state.Refusals, _state.Withdrawals, _state.Pending, _state.Restarts, RunnerVersion())));
         ReceiveCheckpointMessages();
+        ReceiveControls();
     }
 
     /// <summary>

@@ -30,6 +30,21 @@ public static class ModelProtocol
     /// <summary>Named figures of the model after <paramref name="TasksRun"/> tasks (model version <paramref name="Version"/>).</summary>
     public sealed record Evaluation(long TasksRun, long Version, IReadOnlyDictionary<string, double> Values) : IBigLearnMessage;
 
+    /// <summary>Pauses the model between two tasks: nothing is picked until <see cref="ResumeRun"/> (proposals still queue). Answered with <see cref="RunControlled"/>. The supervisor forwards it to its model.</summary>
+    public sealed record PauseRun : IBigLearnMessage { /** <summary>The only instance.</summary> */ public static PauseRun Instance { get; } = new(); private PauseRun() { } }
+
+    /// <summary>Lets a paused model pick again. Answered with <see cref="RunControlled"/>. The supervisor forwards it to its model.</summary>
+    public sealed record ResumeRun : IBigLearnMessage { /** <summary>The only instance.</summary> */ public static ResumeRun Instance { get; } = new(); private ResumeRun() { } }
+
+    /// <summary>Sets group <paramref name="Group"/>'s share (its weight when the model draws a group) from the next pick on; answered with <see cref="RunControlled"/>, or <see cref="ControlRefused"/> for an unknown group or a share that is not a finite number above 0.</summary>
+    public sealed record SetGroupShare(int Group, double Share) : IBigLearnMessage;
+
+    /// <summary>The model's answer to a control: whether it is paused, every group's share now, and the tasks run so far.</summary>
+    public sealed record RunControlled(bool Paused, double[] GroupShares, long TasksRun) : IBigLearnMessage;
+
+    /// <summary>A control that was not applied, and why (one line); nothing changed.</summary>
+    public sealed record ControlRefused(string Reason) : IBigLearnMessage;
+
     /// <summary>The model's counters: tasks run, applied, rejected, proposals refused and withdrawn, pending now, restarts, version.</summary>
     public sealed record ModelStats(long TasksRun, long AppliedTasks, long Rejections, long Refusals, long Withdrawals, int Pending, int Restarts, long Version) : IBigLearnMessage;
 }

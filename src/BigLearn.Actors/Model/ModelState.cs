@@ -100,6 +100,7 @@ public sealed partial class ModelState
         // Stream id −1: agents use ids 0..N−1 of the same seed, so the model's stream is distinct from all of theirs.
         Rng = Rng.ForStream(settings.Seed, -1);
         _queues = settings.GroupShares.Select(_ => new SortedSet<PendingProposal>(OldestFirst.Instance)).ToArray();
+        _shares = (double[])settings.GroupShares.Clone();
     }
 
     internal ModelSettings Settings { get; }
@@ -208,7 +209,7 @@ public sealed partial class ModelState
     /// active agent has all its credits pending (so the pool does not depend on when messages arrived).
     /// </summary>
     internal bool CanPick =>
-        TasksRun < RunUntil && _live > 0 && !Holding
+        TasksRun < RunUntil && _live > 0 && !Holding && !Paused
         && (Settings.Mode == SchedulingMode.Free || _fullAgents == _activeAgents);
 
     /// <summary>Takes the next proposal: a group drawn by share among those with pending proposals, its oldest proposal.</summary>
@@ -244,7 +245,7 @@ public sealed partial class ModelState
 
     private PendingProposal? Take(HashSet<int>? excluded)
     {
-        var shares = Settings.GroupShares;
+        var shares = _shares;
         var eligible = _eligible ??= new PendingProposal?[shares.Length]; // reused: a pick allocates nothing
         double total = 0;
         for (int g = 0; g < shares.Length; g++)

@@ -13,6 +13,9 @@ public static class PopulationProtocol
     /// <summary>Figures of one group over the run: tasks run (rejected included), applied, steps applied, rejections.</summary>
     public sealed record GroupTally(int Group, string Name, long Tasks, long AppliedTasks, long Steps, long Rejections) : IBigLearnMessage;
 
+    /// <summary>To the observer: where agent <paramref name="AgentId"/> runs (the address of its node), once it is known; sent for agents placed on a cluster's nodes.</summary>
+    public sealed record AgentLocated(int AgentId, string Node) : IBigLearnMessage;
+
     /// <summary>The end of a run: totals, per group, per agent (ordered by id), restarts (agents and model) and the model's evaluations.</summary>
     public sealed record RunCompleted(long TotalTasks, long AppliedTasks, long Steps, long Rejections, int Restarts, int ModelRestarts,
         GroupTally[] Groups, AgentStats[] Agents, Evaluation[] Evaluations) : IBigLearnMessage

@@ -108,8 +108,22 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
         return Directive.Restart;
     });
 
-    // The host asks the supervisor for evaluations; the model is a child it never addresses by path.
-    private void ForwardEvaluate() => Receive<Evaluate>(e => _model.Forward(e));
+    // The host asks the supervisor for evaluations and controls; the model is a child it never addresses by path.
+    private void ForwardEvaluate()
+    {
+        Receive<Evaluate>(e => _model.Forward(e));
+        Receive<PauseRun>(c => _model.Forward(c));
+        Receive<ResumeRun>(c => _model.Forward(c));
+        Receive<SetGroupShare>(c => _model.Forward(c));
+    }
+
+    // Once the budget is reached a control has nothing left to act on.
+    private void RefuseControls(string reason)
+    {
+        Receive<PauseRun>(_ => Sender.Tell(new ControlRefused(reason)));
+        Receive<ResumeRun>(_ => Sender.Tell(new ControlRefused(reason)));
+        Receive<SetGroupShare>(_ => Sender.Tell(new ControlRefused(reason)));
+    }
 
     private void Idle()
     {
@@ -129,6 +143,7 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
             // From now on the agent is told things directly, as the model tells it: one hop each, so a phase switch's
             // deactivation still reaches it before the model's withdrawals (as with local agents).
             _targets[ready.AgentId] = ready.Agent;
+            _observer?.Tell(new AgentLocated(ready.AgentId, ready.Agent.Path.Address.ToString()));
             if (--_unready == 0 && _asker is not null && _lostBeforeStart is null) Start();
         });
         Receive<Cluster.ShardedAgentProtocol.AgentLost>(lost => LostBeforeStart($"agent {lost.AgentId} was lost with its node {lost.Node} before the run started"));
@@ -173,7 +188,8 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
     private void Collecting()
     {
         Receive<StartRun>(_ => Sender.Tell(new Status.Failure(new InvalidOperationException("this population is finishing its run"))));
-        ForwardEvaluate();
+        Receive<Evaluate>(e => _model.Forward(e));
+        RefuseControls("the run is finishing");
         Receive<ModelStats>(_ =>
         {
             // Each agent was told about its last result and its withdrawal before this reply, so its stats are complete.
@@ -194,7 +210,8 @@ public sealed partial class PopulationSupervisor : ReceiveActor, IWithTimers
     private void Done()
     {
         Receive<StartRun>(_ => Sender.Tell(new Status.Failure(new InvalidOperationException("this population has already run; create a new supervisor for another run"))));
-        ForwardEvaluate();
+        Receive<Evaluate>(e => _model.Forward(e));
+        RefuseControls("the run has ended");
         Receive<Evaluation>(e => _observer?.Tell(e));
         Receive<Terminated>(_ => { });
     }

@@ -55,21 +55,50 @@ internal static class NodeCommand
             DefaultValueFactory = _ => "information",
         };
         logLevel.AcceptOnlyFromAmong("debug", "information", "warning");
+        var dashboard = new DashboardCli();
         var command = new Command("node",
             "Run a cluster node (Akka.Cluster) with the given roles until SIGINT or SIGTERM, then leave the cluster gracefully; " +
             "prints 'node ADDRESS roles ROLES' first, logs on stderr. Binds to 127.0.0.1 unless told otherwise")
         {
             roles, port, seeds, host, publicHost, tls, insecure, logLevel,
         };
+        // The node's own --port is its remoting port: the dashboard's is --dashboard-port here.
+        var dashboardPort = new Option<int?>("--dashboard-port")
+        {
+            Description = $"With --dashboard: the page's port (default {Dashboard.Web.DashboardOptions.DefaultPort}; 0 picks a free one)",
+            HelpName = "PORT",
+        };
+        command.Options.Add(dashboard.Enabled);
+        command.Options.Add(dashboardPort);
+        command.Options.Add(dashboard.Bind);
         command.SetAction((parsed, cancellationToken) => Task.FromResult(Run(console,
             NodeSettings.From(parsed.GetValue(host), parsed.GetValue(port), parsed.GetValue(roles) ?? [], parsed.GetValue(seeds) ?? [],
                 parsed.GetValue(insecure), parsed.GetValue(publicHost), parsed.GetValue(tls)),
             parsed.GetValue(logLevel) switch { "debug" => LogLevel.Debug, "warning" => LogLevel.Warning, _ => LogLevel.Information },
-            cancellationToken)));
+            NodeDashboard(parsed, dashboard, dashboardPort), cancellationToken)));
         return command;
     }
 
-    private static int Run(CliConsole console, NodeSettings settings, LogLevel logLevel, CancellationToken cancellationToken)
+    private static Dashboard.Web.DashboardOptions? NodeDashboard(ParseResult parsed, DashboardCli dashboard, Option<int?> port)
+    {
+        var (enabled, p, bind) = (parsed.GetValue(dashboard.Enabled), parsed.GetValue(port), parsed.GetValue(dashboard.Bind));
+        if (!enabled && p is not null) throw new CliUsageException($"--dashboard-port {p}: only with --dashboard (the dashboard's port)");
+        if (!enabled && bind is not null) throw new CliUsageException($"--dashboard-bind {bind}: only with --dashboard (the dashboard's address)");
+        if (enabled && !parsed.GetValue<string[]>("--roles")!.SelectMany(r => r.Split(',')).Contains(Actors.Cluster.ClusterRoles.Model))
+            throw new CliUsageException("--dashboard: only on a node with the model role (--roles model,...): the runs' models and observers live there");
+        if (!enabled) return null;
+        try
+        {
+            return Dashboard.Web.DashboardOptions.From(p, bind);
+        }
+        catch (Dashboard.Web.DashboardUsageException e)
+        {
+            throw new CliUsageException(e.Message.Replace("--port ", "--dashboard-port ", StringComparison.Ordinal));
+        }
+    }
+
+    private static int Run(CliConsole console, NodeSettings settings, LogLevel logLevel, Dashboard.Web.DashboardOptions? dashboard,
+        CancellationToken cancellationToken)
     {
         if (settings.Exposed)
             console.Error.WriteLine($"biglearn: warning: --insecure: binding to {settings.Host} without TLS; anyone who reaches port {settings.Port} can join the cluster and send it messages");
@@ -77,8 +106,9 @@ internal static class NodeCommand
         // (after its loggers have stopped), so in a process of its own the node sends Console.Out to stderr; the address line
         // still goes to the real stdout through console.Output.
         if (ReferenceEquals(console.Output, Console.Out)) Console.SetOut(Console.Error);
+        using var live = dashboard is null ? null : new LiveDashboard(console, dashboard);
         using var signals = InterruptSignals.Listen(cancellationToken);
-        var exit = ClusterNode.RunAsync(settings, console.Output, console.Error, logLevel, signals.Token).GetAwaiter().GetResult();
+        var exit = ClusterNode.RunAsync(settings, console.Output, console.Error, logLevel, signals.Token, live?.Tap).GetAwaiter().GetResult();
         if (exit == NodeExit.Removed)
         {
             console.Error.WriteLine("biglearn: the node was removed from the cluster (downed or shut down by the cluster); it stopped");

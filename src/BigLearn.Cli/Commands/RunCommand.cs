@@ -48,20 +48,22 @@ internal static partial class RunCommand
             HelpName = "FILE.pfx",
         };
         var insecure = new Option<bool>("--insecure") { Description = "With --cluster: reach a non-loopback cluster without TLS" };
+        var dashboard = new DashboardCli();
         var command = new Command("run",
             $"Train one model ({string.Join("; or ", ModelKinds.All.Select(k => $"{k.Title}, kind = {k.Name}"))}) with a population of task " +
             "agents through the actors; write config.conf, metrics.csv, agents.csv, summary.json, report.md, plots/*.png and log.jsonl")
         {
             config, sets, seeds, replicas, output, cluster, tls, insecure,
         };
+        foreach (var option in dashboard.All) command.Options.Add(option);
         command.SetAction((parsed, cancellationToken) => Task.FromResult(Run(console, parsed.GetValue(config)!,
             parsed.GetValue(sets) ?? [], parsed.GetValue(seeds), parsed.GetValue(replicas), parsed.GetValue(output),
-            new ClusterTarget(parsed.GetValue(cluster), parsed.GetValue(tls), parsed.GetValue(insecure)), cancellationToken)));
+            new ClusterTarget(parsed.GetValue(cluster), parsed.GetValue(tls), parsed.GetValue(insecure)), dashboard.Parse(parsed), cancellationToken)));
         return command;
     }
 
     private static int Run(CliConsole console, string configPath, string[] sets, string? seedList, string? replicaText, string? outDir,
-        ClusterTarget target, CancellationToken cancellationToken)
+        ClusterTarget target, Dashboard.Web.DashboardOptions? dashboard, CancellationToken cancellationToken)
     {
         var endpoint = target.Endpoint();
         var experiment = ModelKinds.Load(configPath, sets);
@@ -71,6 +73,11 @@ internal static partial class RunCommand
             throw new CliUsageException($"--seeds {seedList}: not allowed for kind = {experiment.ModelKind.Name} (run one seed at a time with --set seed=N)");
         int replicas = ParseReplicas(replicaText, seeds, endpoint is not null);
         var folder = NewFolder(outDir, () => DefaultFolder(settings.Experiment));
+        if (dashboard is not null && seeds is not null)
+            throw new CliUsageException($"--dashboard: not with --seeds (one run at a time; watch each seed afterwards with biglearn serve {folder}/seed-SEED)");
+        if (dashboard is not null && endpoint is not null)
+            throw new CliUsageException("--dashboard: not with --cluster (the model runs on a node: start it with biglearn node --roles model --dashboard)");
+        using var live = dashboard is null ? null : new LiveDashboard(console, dashboard);
 
         var spec = settings.Population;
         var seedText = seeds is null ? $"seed {spec.Seed}" : $"seeds {string.Join(",", seeds)}{(replicas > 1 ? $", {replicas} at a time" : "")}";
@@ -87,7 +94,7 @@ internal static partial class RunCommand
             // Stages before and after the training print plain lines; in a terminal the training's live bar stands alone.
             Action<string>? stage = console.Interactive ? null : name => console.Output.WriteLine($"  {name}");
             var run = WithProgress(console, [$"seed {spec.Seed}"], spec.BudgetTasks,
-                progress => ExperimentRun.Run(experiment, folder, progress[0], stage, console.Error, signals.Token));
+                progress => ExperimentRun.Run(experiment, folder, progress[0], stage, console.Error, signals.Token, tap: live?.Tap));
             return Report(console, run, experiment.Checkpoints, signals);
         }
 

@@ -58,10 +58,11 @@ public static class ClusterNode
     /// Runs a node until <paramref name="cancellationToken"/> is cancelled (then it leaves the cluster and stops) or its actor
     /// system ends on its own. The first line on <paramref name="stdout"/> is <c>node ADDRESS roles ROLES</c> with the address
     /// the node actually bound (the port 0 resolves to); log lines (from <paramref name="logLevel"/>) go to
-    /// <paramref name="stderr"/>, the process's stderr when null.
+    /// <paramref name="stderr"/>, the process's stderr when null. A <paramref name="tap"/> (the dashboard) listens to the
+    /// experiments whose model this node holds.
     /// </summary>
     public static async Task<NodeExit> RunAsync(NodeSettings settings, TextWriter stdout, TextWriter? stderr, LogLevel logLevel,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IRunTap? tap = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -72,6 +73,7 @@ public static class ClusterNode
         try
         {
             var system = host.Services.GetRequiredService<ActorSystem>();
+            if (tap is not null) Taps.AddOrUpdate(system, tap);
             var cluster = Akka.Cluster.Cluster.Get(system);
             if (settings.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress); // the first node of a new cluster
             await stdout.WriteLineAsync($"node {cluster.SelfAddress} roles {string.Join(',', settings.Roles)}").ConfigureAwait(false);
@@ -91,6 +93,10 @@ public static class ClusterNode
     }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, ClusterRegions> Regions = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, IRunTap> Taps = new();
+
+    /// <summary>The tap of a node's actor system (its dashboard), or null.</summary>
+    internal static IRunTap? TapOf(ActorSystem system) => Taps.TryGetValue(system, out var tap) ? tap : null;
 
     /// <summary>The shard regions of a node's actor system (started with the node).</summary>
     internal static ClusterRegions RegionsOf(ActorSystem system) =>

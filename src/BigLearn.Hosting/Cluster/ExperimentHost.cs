@@ -100,9 +100,10 @@ internal sealed class ExperimentHost : ReceiveActor
             var host = new ClusterRunHost(system, agentRegion, id, recoveries.ToArray());
             try
             {
+                var tap = ClusterNode.TapOf(system);
                 var output = resume
-                    ? ExperimentRun.Resume(submit.Folder, progress, cancellationToken: token, stage: Stage, cluster: host)
-                    : ExperimentRun.Run(experiment, submit.Folder, progress, Stage, cancellationToken: token, cluster: host);
+                    ? ExperimentRun.Resume(submit.Folder, progress, cancellationToken: token, stage: Stage, cluster: host, tap: tap)
+                    : ExperimentRun.Run(experiment, submit.Folder, progress, Stage, cancellationToken: token, cluster: host, tap: tap);
                 var outcome = output.Outcome;
                 return new ExperimentFinished(id, output.Folder, [.. output.Files], output.Interrupted, outcome.Tasks, outcome.Budget,
                     [.. outcome.Table.Header], [.. outcome.Table.Rows.Select(r => r.ToArray())], outcome.TotalSeconds, [.. outcome.Sentences], [.. recoveries]);

@@ -25,6 +25,12 @@ internal sealed record RunContext(string Folder, string ConfigText, string Confi
 
     /// <summary>The cluster the run's agents are placed on (its <see cref="Shared"/> system is the node's), or null.</summary>
     public Cluster.ClusterRunHost? Cluster { get; init; }
+
+    /// <summary>A read-only listener of the run (the dashboard), or null.</summary>
+    public IRunTap? Tap { get; init; }
+
+    /// <summary>The run as the tap saw it when it attached (set by the pipeline), for <see cref="IRunTap.Detach"/>.</summary>
+    public TappedRun? Tapped { get; set; }
 }
 
 public static partial class ExperimentRun
@@ -51,8 +57,10 @@ public static partial class ExperimentRun
     /// <param name="stage">Told the name of each stage the kind goes through before and after the training.</param>
     /// <exception cref="RunFolderException">Not a run folder, already complete, or no intact checkpoint.</exception>
     /// <param name="cluster">Run the population on this cluster (the model here, the agents sharded) instead of in an actor system of its own.</param>
+    /// <param name="tap">A read-only listener of the run (the dashboard), or null.</param>
     public static ExperimentRunOutput Resume(string folder, IProgress<RunProgress>? progress = null, TextWriter? consoleLog = null,
-        Action<string>? warn = null, CancellationToken cancellationToken = default, Action<string>? stage = null, Cluster.ClusterRunHost? cluster = null)
+        Action<string>? warn = null, CancellationToken cancellationToken = default, Action<string>? stage = null, Cluster.ClusterRunHost? cluster = null,
+        IRunTap? tap = null)
     {
         if (File.Exists(folder) || !Directory.Exists(folder)) throw new RunFolderException($"{folder}: no such run folder");
         var configFile = Path.Combine(folder, "config.conf");
@@ -75,7 +83,7 @@ public static partial class ExperimentRun
             throw new RunFolderException($"{loaded.Path}: the saved configuration does not match the saved state (budget or seed differ)");
         var device = ConfigureTorch(settings);
         var session = experiment.Open(device, stage);
-        return Continue(experiment, session, device, loaded.ConfigText, run, loaded, progress, stage, consoleLog, cancellationToken, cluster);
+        return Continue(experiment, session, device, loaded.ConfigText, run, loaded, progress, stage, consoleLog, cancellationToken, cluster, tap);
     }
 
     // Why an incomplete run folder has no checkpoint, from its own config: a kind that keeps none, checkpoints only at the
@@ -102,15 +110,34 @@ public static partial class ExperimentRun
 
     private static ExperimentRunOutput Continue(IExperiment experiment, IExperimentSession session, TorchSharp.torch.Device device, string configText, RunFolder run,
         LoadedCheckpoint? restore, IProgress<RunProgress>? progress, Action<string>? stage, TextWriter? consoleLog, CancellationToken cancellationToken,
-        Cluster.ClusterRunHost? cluster)
+        Cluster.ClusterRunHost? cluster, IRunTap? tap)
     {
         var settings = experiment.Run;
-        (IRunOutcome Outcome, bool Interrupted) result;
         var context = new RunContext(run.Path, configText, restore?.Manifest.ConfigOrigin ?? settings.Source.Origin, restore)
         {
             Cluster = cluster,
             Shared = cluster?.Shared,
+            Tap = tap,
         };
+        try
+        {
+            var output = Write(experiment, session, device, run, context, progress, stage, consoleLog, cancellationToken);
+            if (context.Tapped is { } tapped) tap!.Detach(tapped, output, null);
+            return output;
+        }
+        catch (Exception e)
+        {
+            if (context.Tapped is { } tapped) tap!.Detach(tapped, null, e.Message.ReplaceLineEndings(" "));
+            throw;
+        }
+    }
+
+    private static ExperimentRunOutput Write(IExperiment experiment, IExperimentSession session, TorchSharp.torch.Device device, RunFolder run,
+        RunContext context, IProgress<RunProgress>? progress, Action<string>? stage, TextWriter? consoleLog, CancellationToken cancellationToken)
+    {
+        var settings = experiment.Run;
+        var cluster = context.Cluster;
+        (IRunOutcome Outcome, bool Interrupted) result;
         using (AttachLog(context.Shared, Path.Combine(run.Path, "log.jsonl"), settings.FileLogLevel, consoleLog))
             result = Execute(experiment, session, context, progress, stage, cancellationToken);
         stage?.Invoke("writing the run folder");

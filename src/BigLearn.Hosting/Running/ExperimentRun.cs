@@ -55,8 +55,10 @@ public static partial class ExperimentRun
     /// <exception cref="ConfigException">The configuration asks for something this machine lacks (CUDA).</exception>
     /// <exception cref="Core.Images.ImageDataException">A data set the kind needs is missing (nothing has been written).</exception>
     /// <param name="cluster">Run the population on this cluster (the model here, the agents sharded) instead of in an actor system of its own.</param>
+    /// <param name="tap">A read-only listener of the run (the dashboard), or null.</param>
     public static ExperimentRunOutput Run(IExperiment experiment, string folder, IProgress<RunProgress>? progress = null,
-        Action<string>? stage = null, TextWriter? consoleLog = null, CancellationToken cancellationToken = default, Cluster.ClusterRunHost? cluster = null)
+        Action<string>? stage = null, TextWriter? consoleLog = null, CancellationToken cancellationToken = default, Cluster.ClusterRunHost? cluster = null,
+        IRunTap? tap = null)
     {
         var settings = experiment.Run;
         var device = ConfigureTorch(settings); // a configuration mistake is found before the folder exists
@@ -65,7 +67,7 @@ public static partial class ExperimentRun
         try
         {
             run.PublishText("config.conf", settings.Source.ResolvedText);
-            return Continue(experiment, session, device, settings.Source.ResolvedText, run, null, progress, stage, consoleLog, cancellationToken, cluster);
+            return Continue(experiment, session, device, settings.Source.ResolvedText, run, null, progress, stage, consoleLog, cancellationToken, cluster, tap);
         }
         catch
         {
@@ -125,7 +127,7 @@ public static partial class ExperimentRun
         var system = shared?.System ?? CreateSystem(settings.FileLogLevel);
         // A shared system holds other runs' actors too: the run's actors get names of their own.
         string prefix = shared?.ActorPrefix ?? "";
-        IActorRef? supervisor = null, observer = null;
+        IActorRef? supervisor = null, observer = null, subscriber = null;
         try
         {
             var clock = Stopwatch.StartNew();
@@ -145,12 +147,13 @@ public static partial class ExperimentRun
             };
             if (context.Cluster is { } cluster) options = options with { Placement = cluster.Placement(context.ConfigText, context.ConfigOrigin) };
             supervisor = system.ActorOf(PopulationSupervisor.Props(spec, session.CreateRuntime, observer, options), prefix + "population");
+            if (context.Tap is not null) subscriber = AttachTap(experiment, session, context, system, prefix, supervisor, observer, ledger);
             stage?.Invoke("training");
             // The supervisor forwards evaluations to its model; the first is the starting point of the curves.
             var initial = saved?.Initial ?? Record(Evaluation(supervisor, cancellationToken), offset + clock.Elapsed.TotalSeconds);
             if (sink is not null) sink.Initial = initial;
             var latest = saved?.Population.Evaluations is [.., var last] ? last.Values : initial.Values;
-            observer.Tell(new RunObserver.Figures(latest));
+            observer.Tell(new RunObserver.Figures(latest, saved is null ? initial.TasksRun : null));
 
             RunCompleted result;
             try
@@ -173,10 +176,11 @@ public static partial class ExperimentRun
                 session.BeforeFinalEvaluation();
                 var evaluation = Evaluation(supervisor, CancellationToken.None);
                 final = Record(evaluation, offset + clock.Elapsed.TotalSeconds);
-                observer.Tell(new RunObserver.Figures(evaluation.Values));
+                observer.Tell(new RunObserver.Figures(evaluation.Values, evaluation.TasksRun));
             }
             double wallSeconds = offset + clock.Elapsed.TotalSeconds;
             var seen = observer.Ask<RunObserver.ObserverRecord>(RunObserver.AwaitRecord.Instance, AskTimeout).GetAwaiter().GetResult();
+            if (subscriber is not null) FlushTap(subscriber); // everything the observer forwarded is in its mailbox by now
             var evaluations = result.Evaluations.Select(e => Record(e, seen.EvaluationSeconds.GetValueOrDefault(e.TasksRun, trainingSeconds))).ToArray();
             var record = new RunRecord(result, seen.RejectedSteps, initial, evaluations, final, seen.Contributions, trainingSeconds, wallSeconds);
             return (session.Outcome(record), result.Interrupted);
@@ -192,6 +196,7 @@ public static partial class ExperimentRun
             {
                 if (supervisor is not null) system.Stop(supervisor); // its agents' proxies stop with it, and passivate their entities
                 if (observer is not null) system.Stop(observer);
+                if (subscriber is not null) system.Stop(subscriber);
             }
             // Model state files not taken into a bundle (a checkpoint cut short by the end of the run) are of no further use.
             var modelState = Path.Combine(context.Folder, CheckpointStore.FolderName, CheckpointStore.ModelStateFolder);

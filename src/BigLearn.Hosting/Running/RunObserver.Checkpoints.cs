@@ -27,6 +27,7 @@ internal sealed partial class RunObserver
         try
         {
             onCheckpoint?.Invoke(taken, Record());
+            Publish(new RunObserverProtocol.CheckpointSeen(taken.Checkpoint.TasksDone));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or NotSupportedException)
         {

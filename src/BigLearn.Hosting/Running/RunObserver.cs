@@ -36,8 +36,11 @@ internal sealed partial class RunObserver : ReceiveActor
         public static AwaitRecord Instance { get; } = new();
     }
 
-    /// <summary>Figures of an evaluation the run asked the model for itself (the start, the end): shown as the latest.</summary>
-    public sealed record Figures(IReadOnlyDictionary<string, double> Values);
+    /// <summary>
+    /// Figures of an evaluation the run asked the model for itself (the start, the end): shown as the latest, and passed to
+    /// subscribers as an evaluation when <paramref name="TasksRun"/> is given (not for figures repeated from a checkpoint).
+    /// </summary>
+    public sealed record Figures(IReadOnlyDictionary<string, double> Values, long? TasksRun = null);
 
     /// <summary>What the observer saw: steps not applied, the wall time (seconds since start) of each evaluation by tasks run, and the ledger.</summary>
     public sealed record ObserverRecord(long RejectedSteps, IReadOnlyDictionary<long, double> EvaluationSeconds, ContributionSummary? Contributions = null);
@@ -64,6 +67,7 @@ internal sealed partial class RunObserver : ReceiveActor
         {
             _tasks++;
             _ledger?.Record(t);
+            Publish(t);
             _rejectedSteps += t.InnerSteps - t.Outcome.AppliedSteps;
             var group = groupNames[t.Group];
             if (t.Outcome.Rejected)
@@ -77,6 +81,7 @@ internal sealed partial class RunObserver : ReceiveActor
         Receive<Evaluation>(e =>
         {
             _evaluationSeconds[e.TasksRun] = _secondsOffset + clock.Elapsed.TotalSeconds;
+            Publish(new RunObserverProtocol.EvaluationSeen(e.TasksRun, e.Values, _evaluationSeconds[e.TasksRun]));
             latest = Shown(figures, e.Values, latest);
             _log.Info("Evaluation at {Step} tasks: {Figures}", [e.TasksRun,
                 string.Join(", ", e.Values.Where(v => !v.Key.Contains('.')).Select(v => $"{v.Key} {v.Value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}"))]);
@@ -85,17 +90,20 @@ internal sealed partial class RunObserver : ReceiveActor
         Receive<Figures>(f =>
         {
             latest = Shown(figures, f.Values, latest);
+            if (f.TasksRun is { } tasksRun) Publish(new RunObserverProtocol.EvaluationSeen(tasksRun, f.Values, _secondsOffset + clock.Elapsed.TotalSeconds));
             progress?.Report(_tasks > 0 && _ledger is not null ? _ledger.Decorate(Progress()) : Progress()); // no credit to rank before the first task
         });
         Receive<RunCompleted>(r =>
         {
             _completed = true;
+            Publish(r);
             _log.Info("Run completed: {Tasks} tasks, {Steps} steps, {Rejections} rejected tasks, {Restarts} restarts",
                 [r.TotalTasks, r.Steps, r.Rejections, r.Restarts]);
             foreach (var waiting in _waiting) waiting.Tell(Record());
             _waiting.Clear();
         });
         ReceiveCheckpoints(onCheckpoint);
+        ReceiveSubscribers();
         Receive<AwaitRecord>(_ =>
         {
             if (_completed) Sender.Tell(Record());

@@ -108,12 +108,21 @@ public static class ExperimentPlots
     // The density of one weighted target component at its mean (the target's peak: its neighbours add ~1e-35 there).
     private static double TargetPeak(MixtureGeometry geometry) => 1.0 / geometry.TargetMeans.Length / (2 * Math.PI * geometry.TargetVariance);
 
-    private static void WriteDensity(ExperimentOutcome outcome, EvaluationPoint point, string path)
+    private static void WriteDensity(ExperimentOutcome outcome, EvaluationPoint point, string path) =>
+        DensityPlot(outcome.Experiment, outcome.Geometry, point.Tasks, point.ModesCovered, point.ModesTotal, point.Parameters).SavePng(path, Width + 60, Height);
+
+    /// <summary>
+    /// The density plot of a 2-D mixture with parameters <paramref name="parameters"/> after <paramref name="tasks"/> tasks as PNG
+    /// bytes: the same figure as <c>density-*.png</c> (for a live display).
+    /// </summary>
+    public static byte[] DensityPng(string experiment, MixtureGeometry geometry, long tasks, int modesCovered, int modesTotal, double[] parameters) =>
+        DensityPlot(experiment, geometry, tasks, modesCovered, modesTotal, parameters).GetImageBytes(Width + 60, Height, ImageFormat.Png);
+
+    private static Plot DensityPlot(string experiment, MixtureGeometry geometry, long tasks, int modesCovered, int modesTotal, double[] parameters)
     {
-        var geometry = outcome.Geometry;
-        var (means, covariances) = Components(point.Parameters, geometry.Components, 2);
+        var (means, covariances) = Components(parameters, geometry.Components, 2);
         double extent = PlotExtent(geometry);
-        var model = MixtureDensityGrid.Evaluate(Weights(point.Parameters, geometry.Components, 2), means, covariances, extent, DensityGridPoints);
+        var model = MixtureDensityGrid.Evaluate(Weights(parameters, geometry.Components, 2), means, covariances, extent, DensityGridPoints);
         var targetCovariance = new[,] { { geometry.TargetVariance, 0 }, { 0, geometry.TargetVariance } };
         var target = MixtureDensityGrid.Evaluate(Enumerable.Repeat(1.0, geometry.TargetMeans.Length).ToArray(), geometry.TargetMeans,
             geometry.TargetMeans.Select(_ => targetCovariance).ToArray(), extent, DensityGridPoints);
@@ -136,11 +145,11 @@ public static class ExperimentPlots
         AddContours(plot, target, levels, Colors.Cyan, LinePattern.Dashed, "q: 1σ, 2σ, 3σ levels of a target component");
         AddContours(plot, model, levels, Colors.OrangeRed, LinePattern.Solid, "p_θ at the same density levels");
         plot.ShowLegend(Edge.Bottom);
-        plot.Title(Invariant($"{outcome.Experiment}: density after {point.Tasks} tasks — {point.ModesCovered}/{point.ModesTotal} modes"));
+        plot.Title(Invariant($"{experiment}: density after {tasks} tasks — {modesCovered}/{modesTotal} modes"));
         plot.XLabel("x1");
         plot.YLabel("x2");
         plot.Axes.SetLimits(-extent, extent, -extent, extent);
-        plot.SavePng(path, Width + 60, Height);
+        return plot;
     }
 
     private static void AddContours(Plot plot, MixtureDensityGrid grid, double[] levels, Color color, LinePattern pattern, string legend)

@@ -14,9 +14,7 @@ public static class ImageGridWriter
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var (rgba, width, height) = Render(grid, options ?? new ImageGridOptions());
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
-        using var image = SKImage.FromPixelCopy(info, rgba) ?? throw new InvalidOperationException($"SkiaSharp could not make a {width}x{height} image");
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100) ?? throw new InvalidOperationException($"SkiaSharp could not encode {path} as PNG");
+        using var png = Encode(rgba, width, height);
 
         var full = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(full) ?? throw new IOException($"{path} has no parent folder");
@@ -32,6 +30,21 @@ public static class ImageGridWriter
             if (File.Exists(temporary)) File.Delete(temporary);
         }
         return (width, height);
+    }
+
+    /// <summary>N images (as in <see cref="WritePng(string, ReadOnlySpan{float}, int, int, ImageGridOptions?, ReadOnlySpan{float})"/>) as the bytes of a PNG grid, for a live display.</summary>
+    public static byte[] PngBytes(ReadOnlySpan<float> images, int height, int width, ImageGridOptions? options = null, ReadOnlySpan<float> observedMasks = default)
+    {
+        var (rgba, w, h) = Render(new ImageGrid(height, width).AddRange(images, observedMasks), options ?? new ImageGridOptions());
+        using var png = Encode(rgba, w, h);
+        return png.ToArray();
+    }
+
+    private static SKData Encode(byte[] rgba, int width, int height)
+    {
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        using var image = SKImage.FromPixelCopy(info, rgba) ?? throw new InvalidOperationException($"SkiaSharp could not make a {width}x{height} image");
+        return image.Encode(SKEncodedImageFormat.Png, 100) ?? throw new InvalidOperationException($"SkiaSharp could not encode a {width}x{height} PNG");
     }
 
     /// <summary>

@@ -36,8 +36,19 @@ internal sealed class GanEvaluator(GanExperimentConfig config, ImageDataset data
 
     private FeatureClassifier? _classifier;
 
+    /// <summary>Prefix of the final evaluation's completion accuracies, by mask (<c>completion_accuracy_top_half</c>, …).</summary>
+    public const string CompletionAccuracyPrefix = "completion_accuracy_";
+
     /// <summary>Set by the host before it asks for the final evaluation.</summary>
     public volatile bool FinalRequested;
+
+    /// <summary>Set when a live display wants the newest grids: every quick check then also keeps some of its samples and completions.</summary>
+    public volatile bool LiveWanted;
+
+    private volatile IReadOnlyList<ImageFigure>? _live;
+
+    /// <summary>The grids of the newest quick check (when <see cref="LiveWanted"/>), or null; read from any thread.</summary>
+    public IReadOnlyList<ImageFigure>? LiveGrids => _live;
 
     /// <summary>The final evaluation, once it has run.</summary>
     public GanFinal? Final { get; private set; }
@@ -55,6 +66,7 @@ internal sealed class GanEvaluator(GanExperimentConfig config, ImageDataset data
         if (!FinalRequested)
         {
             if (config.Evaluation.QuickSamples > 0) values[QuickFid] = QuickJointFid(trainer, _classifier);
+            if (LiveWanted) _live = LiveGridsOf(trainer);
             return values;
         }
         var settings = new GanEvaluationSettings(Seed: config.Evaluation.Seed, CompletionCount: config.Evaluation.Samples,
@@ -65,6 +77,7 @@ internal sealed class GanEvaluator(GanExperimentConfig config, ImageDataset data
             Math.Min(settings.CompletionCount, data.Test.Count));
         Final = new GanFinal(figures, Grids(trainer));
         values[QuickFid] = scores.ClassifierFid;
+        foreach (var (mask, accuracy) in scores.CompletionAccuracy) values[CompletionAccuracyPrefix + mask] = accuracy;
         _classifier.Dispose();
         _classifier = null;
         return values;
@@ -81,6 +94,25 @@ internal sealed class GanEvaluator(GanExperimentConfig config, ImageDataset data
         using var noise = new Generator(unchecked((ulong)config.Evaluation.Seed), device);
         var samples = trainer.Complete(zeros_like(real), zeros_like(real), noise);
         return FrechetDistance.Between(classifier.Features(samples), classifier.Features(real));
+    }
+
+    // A live display's grids: 4×8 joint samples and the completions at the final grid's observed ratios (cheap forward passes).
+    private IReadOnlyList<ImageFigure> LiveGridsOf(GanTrainer trainer)
+    {
+        var (h, w) = (trainer.Height, trainer.Width);
+        int pixels = h * w;
+        var rng = new Rng((ulong)config.Evaluation.Seed ^ 0x6A09E667UL);
+        var originals = data.Test.Gather(rng.Subset(data.Test.Count, GridInputs));
+        using var scope = NewDisposeScope();
+        using var noise = new Generator(unchecked((ulong)config.Evaluation.Seed), device);
+        const int samples = 32;
+        var joint = Complete(trainer, new float[samples * pixels], new float[samples * pixels], noise, h, w);
+        return
+        [
+            new ImageFigure("joint samples (S = ∅), newest quick check", "samples.png", 4, 8, h, w, joint, null),
+            CompletionGrid("completions at observed ratios 0.1, 0.25, 0.5, 0.75", "completions-ratios.png", trainer, originals, noise,
+                GridRatios.Select(ratio => RandomMask(pixels, ratio, rng)).ToArray()),
+        ];
     }
 
     private IReadOnlyList<ImageFigure> Grids(GanTrainer trainer)

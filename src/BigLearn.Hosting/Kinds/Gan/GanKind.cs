@@ -34,7 +34,7 @@ public sealed class GanKind : IModelKind
 /// One adversarial run: the data set and the evaluation classifier are ready before it starts; quick FID checks follow the
 /// training and the full evaluation (figures and image grids) runs at the end on the model's thread.
 /// </summary>
-internal sealed class GanSession(GanExperimentConfig config, ImageDataset data, torch.Device device) : IExperimentSession
+internal sealed class GanSession(GanExperimentConfig config, ImageDataset data, torch.Device device) : IExperimentSession, Running.ILivePictures
 {
     private static readonly IReadOnlyList<ProgressFigure> Figures =
     [
@@ -50,6 +50,13 @@ internal sealed class GanSession(GanExperimentConfig config, ImageDataset data, 
     public bool SeparateFinalEvaluation => true;
 
     public void BeforeFinalEvaluation() => _evaluator.FinalRequested = true;
+
+    public void Enable() => _evaluator.LiveWanted = true;
+
+    // The final evaluation's grids once it has run, else the newest quick check's.
+    public IReadOnlyList<Running.LivePicture> Draw(long tasks, IReadOnlyDictionary<string, double> values) =>
+        (_evaluator.Final?.Grids ?? _evaluator.LiveGrids ?? []).Select(g => new Running.LivePicture(Path.GetFileNameWithoutExtension(g.FileName), g.Title, tasks,
+            Reporting.Images.ImageGridWriter.PngBytes(g.Pixels, g.Height, g.Width, new Reporting.Images.ImageGridOptions { Columns = g.Columns }, g.Masks))).ToArray();
 
     public IRunOutcome Outcome(RunRecord record)
     {

@@ -29,7 +29,7 @@ public sealed class GmmKind : IModelKind
 }
 
 /// <summary>One Gaussian-mixture run: the trainer and its evaluation on the model's thread, and the outcome's assembly.</summary>
-internal sealed class GmmSession(ExperimentConfig config, torch.Device device) : IExperimentSession
+internal sealed class GmmSession(ExperimentConfig config, torch.Device device) : IExperimentSession, Running.ILivePictures
 {
     private static readonly IReadOnlyList<ProgressFigure> Figures =
     [
@@ -44,6 +44,18 @@ internal sealed class GmmSession(ExperimentConfig config, torch.Device device) :
     public bool SeparateFinalEvaluation => false;
 
     public void BeforeFinalEvaluation() { }
+
+    public void Enable() { } // drawn from θ, which every evaluation carries
+
+    // The density plot the run folder gets (density-*.png), from the θ of the evaluation; only 2-D models have one.
+    public IReadOnlyList<Running.LivePicture> Draw(long tasks, IReadOnlyDictionary<string, double> values)
+    {
+        var theta = GmmRunFactory.Theta(values);
+        if (config.Target.Dim != 2 || theta.Length == 0 || !values.TryGetValue(GmmRunFactory.ModesCovered, out var covered)) return [];
+        var geometry = new MixtureGeometry(config.Target.Dim, config.Model.Components, GmmRunFactory.TargetMeans(config.Target), config.Target.Variance);
+        var png = ExperimentPlots.DensityPng(config.Experiment, geometry, tasks, (int)covered, (int)values.GetValueOrDefault(GmmRunFactory.ModesTotal), theta);
+        return [new Running.LivePicture("density", "log-density of p_θ with the target's and the model's contours", tasks, png)];
+    }
 
     public IRunOutcome Outcome(RunRecord record)
     {
