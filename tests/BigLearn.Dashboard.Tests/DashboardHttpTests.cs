@@ -58,7 +58,11 @@ public sealed class DashboardHttpTests
         Assert.Equal(summary.RootElement.GetProperty("modes_covered").GetDouble(), done.Evaluations[^1].Values["modes_covered"]);
         using var ledger = JsonDocument.Parse(File.ReadAllText(Path.Combine(output.Folder, "contributions.json")));
         foreach (var line in ledger.RootElement.GetProperty("agents").EnumerateArray())
+        {
             Assert.Equal(line.GetProperty("credit").GetDouble(), done.Agents[line.GetProperty("id").GetInt32()].Credit!.Value, 12);
+            // The corrected credit needs the whole ledger: it arrives with the end of the run, equal to the file's.
+            Assert.Equal(line.GetProperty("corrected_credit").GetDouble(), done.Agents[line.GetProperty("id").GetInt32()].Corrected!.Value, 12);
+        }
         Assert.Equal(ledger.RootElement.GetProperty("total_credit").GetDouble(), done.Credit[^1].Groups.Sum(), 12);
 
         // The agent's page: its tasks, its masks (a 1-D marginal in a Haar basis observes nothing: |S| = 0 every time).
@@ -87,7 +91,7 @@ public sealed class DashboardHttpTests
         Assert.Equal(done.Evaluations.Select(e => (e.Tasks, e.Values["reverse_kl"], e.Values["modes_covered"])),
             files.Evaluations.Select(e => (e.Tasks, e.Values["reverse_kl"], e.Values["modes_covered"])));
         Assert.Equal(done.Agents.Select(a => (a.Id, a.Tasks, a.Credit)), files.Agents.Select(a => (a.Id, a.Tasks, a.Credit)));
-        Assert.All(files.Agents, a => Assert.Null(a.Corrected)); // this ledger has no corrected credit: the column stays hidden
+        Assert.Equal(done.Agents.Select(a => a.Corrected), files.Agents.Select(a => a.Corrected)); // from agents.csv's corrected_credit
         using var control = new HttpRequestMessage(HttpMethod.Post, "api/runs/files/pause");
         control.Headers.Authorization = new("Bearer", "t");
         Assert.Equal(HttpStatusCode.Conflict, (await http.SendAsync(control)).StatusCode);

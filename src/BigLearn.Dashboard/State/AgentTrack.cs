@@ -24,6 +24,9 @@ internal sealed class AgentTrack(int id, int group, long stride)
     public int? Restarts { get; set; }
     public string? Node { get; set; }
 
+    /// <summary>Its corrected credit, known once the run's ledger is summarised at its end (null before, or without baselines).</summary>
+    public double? Corrected { get; set; }
+
     public void Task(long sequence, TaskDescriptor task, bool rejected, double credit)
     {
         Tasks++;
@@ -48,7 +51,7 @@ internal sealed class AgentTrack(int id, int group, long stride)
     }
 
     public AgentRow Row(string groupName, double totalCredit, bool ledger) => new(Id, groupName, Tasks,
-        ledger ? Curves.Finite(Credit) : null, ledger && totalCredit != 0 ? Curves.Finite(Credit / totalCredit) : null, null,
+        ledger ? Curves.Finite(Credit) : null, ledger && totalCredit != 0 ? Curves.Finite(Credit / totalCredit) : null, Corrected,
         Audits > 0 ? CosineSum / Audits : null, Rejections, Restarts, Node ?? "this process");
 
     public IReadOnlyList<AgentHistoryPoint> History => _history.ToArray();

@@ -41,7 +41,7 @@ internal static class FolderFiles
         }).ToArray();
     }
 
-    /// <summary>The agents of agents.csv, with credit, alignment and a corrected credit from contributions.json where it has them.</summary>
+    /// <summary>The agents of agents.csv, with credit, alignment and a corrected credit (agents.csv or contributions.json, where the ledger had baselines).</summary>
     public static AgentRow[] Agents(string path, JsonElement? contributions, string? node)
     {
         if (!File.Exists(path)) return [];
@@ -59,7 +59,8 @@ internal static class FolderFiles
             string Cell(string name) => Column(name) is var c and >= 0 && c < cells.Length ? cells[c] : "";
             double? Number(string name) => double.TryParse(Cell(name), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : null;
             int id = (int)(Number("id") ?? -1);
-            double? corrected = ledger.TryGetValue(id, out var entry) && entry.TryGetProperty("corrected", out var value) && value.TryGetDouble(out var c) ? c : null;
+            double? corrected = Number("corrected_credit")
+                ?? (ledger.TryGetValue(id, out var entry) && entry.TryGetProperty("corrected_credit", out var value) && value.TryGetDouble(out var c) ? c : null);
             return new AgentRow(id, Cell("group"), (long)(Number("tasks") ?? 0), Number("credit"), Number("credit_share"), corrected, Number("alignment"),
                 (long)(Number("rejections") ?? 0), (int?)Number("restarts"), node ?? "this process");
         }).OrderBy(a => a.Id).ToArray();

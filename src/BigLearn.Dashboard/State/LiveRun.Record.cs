@@ -101,6 +101,10 @@ public sealed partial class LiveRun
             return;
         }
         _status = output.Interrupted ? "interrupted" : "done";
+        // The corrected credit needs the whole ledger (its permutation tests): it is known at the end only.
+        if (output.Outcome is Reporting.Experiments.ExperimentOutcome { Contributions: { } ledger })
+            foreach (var agent in ledger.Agents)
+                if ((uint)agent.Id < (uint)_agents.Length) _agents[agent.Id].Corrected = Curves.Finite(agent.CorrectedCredit);
         _message = $"wrote {output.Files.Count} files to {output.Folder}";
         Event(_message);
     });
