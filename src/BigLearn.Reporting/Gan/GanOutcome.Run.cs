@@ -22,6 +22,7 @@ public sealed partial record GanOutcome : IRunOutcome
     public IReadOnlyList<string> Sentences =>
     [
         Invariant($"classifier FID {Final.ClassifierFid:0.##} (real vs real {Final.FidFloor:0.##}); {Steps} steps, {NanSteps} not applied as non-finite"),
+        Invariant($"samples: the classifier's mean top-class probability {Final.SampleConfidence:0.###}, {Final.SampleClasses} classes among its predictions"),
         "diversity by observed ratio: " + string.Join(", ", Final.Diversity.OrderBy(kv => kv.Key).Select(kv => Invariant($"{kv.Key:0.##} → {kv.Value:0.##}"))) +
             Invariant($" (data spread {Final.DataSpread:0.##})"),
     ];

@@ -24,7 +24,14 @@ public sealed record GanPoint(long Tasks, long Steps, double ClassifierFid, doub
 public sealed record GanFigures(double ClassifierFid, double FidFloor, double ClassifierTestAccuracy,
     IReadOnlyDictionary<string, double> CompletionAccuracy, IReadOnlyDictionary<string, double> NoCompletionAccuracy,
     IReadOnlyDictionary<string, double> NearestNeighbourAccuracy, IReadOnlyDictionary<double, double> Diversity, double DataSpread,
-    int EvaluatedImages);
+    int EvaluatedImages)
+{
+    /// <summary>The classifier's mean top-class probability on the FID's joint samples (NaN when not measured).</summary>
+    public double SampleConfidence { get; init; } = double.NaN;
+
+    /// <summary>Distinct classes the classifier predicts among those samples (0 when not measured).</summary>
+    public int SampleClasses { get; init; }
+}
 
 /// <summary>A grid of grey images (row-major pixels in [0, 1], image after image) with optional masks (1 = observed).</summary>
 /// <param name="Title">What the grid shows.</param>

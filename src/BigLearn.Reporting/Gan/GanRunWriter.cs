@@ -84,6 +84,8 @@ public static class GanRunWriter
             Finite(json, "classifier_fid", final.ClassifierFid);
             Finite(json, "classifier_fid_real_floor", final.FidFloor);
             Finite(json, "classifier_test_accuracy", final.ClassifierTestAccuracy);
+            Finite(json, "sample_top_class_probability", final.SampleConfidence);
+            json.WriteNumber("sample_classes", final.SampleClasses);
             Masks(json, "completion_accuracy", final.CompletionAccuracy);
             Masks(json, "baseline_no_completion_accuracy", final.NoCompletionAccuracy);
             Masks(json, "baseline_nearest_neighbour_accuracy", final.NearestNeighbourAccuracy);

@@ -28,7 +28,7 @@ public static class GanEvaluation
         var test = data.Test;
         var order = Rng.ForStream(settings.Seed, OrderStream).Permutation(test.Count);
 
-        var (fid, floor) = ClassifierFid(model, data, classifier, settings, order);
+        var (fid, floor, confidence, classes) = ClassifierFid(model, data, classifier, settings, order);
         var (noCompletion, nearest) = Baselines(data, classifier, settings);
 
         var completion = new Dictionary<string, double>();
@@ -47,7 +47,7 @@ public static class GanEvaluation
         var diversity = Diversity(model, test, order, settings);
         double spread = DataSpread(test, settings.SpreadCount, settings.Seed);
         double ceiling = classifier.Accuracy(images, labels);
-        return new GanScores(fid, floor, completion, noCompletion, nearest, diversity, spread, ceiling);
+        return new GanScores(fid, floor, completion, noCompletion, nearest, diversity, spread, ceiling, confidence, classes);
     }
 
     /// <summary>
@@ -84,9 +84,10 @@ public static class GanEvaluation
     /// <summary>
     /// Classifier FID of <see cref="GanEvaluationSettings.FidCount"/> joint samples (all-zero masks) against as many test
     /// images, and the floor: those test images against as many other real ones (the rest of the test split when it is
-    /// large enough, else training images).
+    /// large enough, else training images); with the classifier's mean top-class probability on the samples and the number of
+    /// classes it predicts among them.
     /// </summary>
-    private static (double Fid, double Floor) ClassifierFid(IImageCompleter model, ImageDataset data, FeatureClassifier classifier,
+    private static (double Fid, double Floor, double Confidence, int Classes) ClassifierFid(IImageCompleter model, ImageDataset data, FeatureClassifier classifier,
         GanEvaluationSettings settings, int[] order)
     {
         using var scope = NewDisposeScope();
@@ -102,7 +103,21 @@ public static class GanEvaluation
         using var noise = new Generator(unchecked((ulong)Rng.ForStream(settings.Seed, JointNoiseStream).NextSeed()), CPU);
         var samples = Complete(model, zeros_like(reference), zeros_like(reference), noise, settings.BatchSize);
         double fid = FrechetDistance.Between(classifier.Features(samples), referenceFeatures);
-        return (fid, floor);
+        var (confidence, classes) = Recognisability(classifier, samples);
+        return (fid, floor, confidence, classes);
+    }
+
+    /// <summary>The classifier's mean top-class probability on <paramref name="images"/> and how many distinct classes it predicts among them.</summary>
+    public static (double MeanTopProbability, int Classes) Recognisability(FeatureClassifier classifier, Tensor images)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentNullException.ThrowIfNull(images);
+        using var scope = NewDisposeScope();
+        var probabilities = classifier.Logits(images).to(ScalarType.Float64).softmax(1);
+        var (top, predicted) = probabilities.max(1);
+        double mean = top.mean().item<double>();
+        int classes = predicted.cpu().data<long>().ToArray().Distinct().Count();
+        return (mean, classes);
     }
 
     /// <summary>

@@ -9,6 +9,9 @@ namespace BigLearn.Core.Gan.Evaluation;
 /// <param name="Diversity">Observed ratio → mean pairwise L2 distance between completions of the same input.</param>
 /// <param name="DataSpread">Mean L2 distance between two different random test images.</param>
 /// <param name="ClassifierAccuracy">The classifier's accuracy on the same (complete) test images: the ceiling of every completion accuracy.</param>
+/// <param name="SampleConfidence">The classifier's mean top-class probability on the FID's joint samples: near 1 when each sample looks
+/// like one class (recognisable), near 1/classes for blurred ones.</param>
+/// <param name="SampleClasses">How many classes the classifier predicts among those samples (all of them when the samples cover the data's classes).</param>
 public sealed record GanScores(
     double ClassifierFid,
     double RealFidFloor,
@@ -17,7 +20,9 @@ public sealed record GanScores(
     IReadOnlyDictionary<string, double> BaselineNearestNeighbourAccuracy,
     IReadOnlyDictionary<double, double> Diversity,
     double DataSpread,
-    double ClassifierAccuracy);
+    double ClassifierAccuracy,
+    double SampleConfidence = double.NaN,
+    int SampleClasses = 0);
 
 /// <summary>How much the evaluation measures, and from which seed (the same settings give the same figures).</summary>
 /// <param name="Seed">Seeds the test subsets, the random masks and the model's noise.</param>

@@ -74,7 +74,11 @@ internal sealed class GanEvaluator(GanExperimentConfig config, ImageDataset data
         var scores = GanEvaluation.Evaluate(trainer, data, _classifier, settings);
         var figures = new GanFigures(scores.ClassifierFid, scores.RealFidFloor, scores.ClassifierAccuracy, scores.CompletionAccuracy,
             scores.BaselineNoCompletionAccuracy, scores.BaselineNearestNeighbourAccuracy, scores.Diversity, scores.DataSpread,
-            Math.Min(settings.CompletionCount, data.Test.Count));
+            Math.Min(settings.CompletionCount, data.Test.Count))
+        {
+            SampleConfidence = scores.SampleConfidence,
+            SampleClasses = scores.SampleClasses,
+        };
         Final = new GanFinal(figures, Grids(trainer));
         values[QuickFid] = scores.ClassifierFid;
         foreach (var (mask, accuracy) in scores.CompletionAccuracy) values[CompletionAccuracyPrefix + mask] = accuracy;

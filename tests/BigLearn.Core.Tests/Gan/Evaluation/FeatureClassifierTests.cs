@@ -34,6 +34,34 @@ public class FeatureClassifierTests
     }
 
     [Fact]
+    public void Recognisability_is_the_mean_top_softmax_probability_and_the_count_of_predicted_classes()
+    {
+        TorchRuntime.Configure(1);
+        var data = SyntheticImages.TwoClassDataset(train: 64, test: 40);
+        using var classifier = FeatureClassifier.Train(data.Train, seed: 3, Quick);
+        using var scope = NewDisposeScope();
+        var images = ImageTensors.Images(data.Test);
+        var (mean, classes) = GanEvaluation.Recognisability(classifier, images);
+        // Independently, in doubles from the logits: softmax's largest entry per row, and the distinct argmaxes.
+        var logits = classifier.Logits(images).to(ScalarType.Float64).cpu().data<double>().ToArray();
+        double expected = 0;
+        var predicted = new HashSet<int>();
+        for (int i = 0; i < 40; i++)
+        {
+            double a = logits[2 * i], b = logits[2 * i + 1], top = Math.Max(a, b);
+            expected += 1 / (Math.Exp(a - top) + Math.Exp(b - top));
+            predicted.Add(a >= b ? 0 : 1);
+        }
+        Assert.Equal(expected / 40, mean, 12);
+        Assert.Equal(predicted.Count, classes);
+        Assert.Equal(2, classes); // a trained classifier on both classes' test images
+        Assert.InRange(mean, 0.5, 1);
+        // One class only: a batch of the first class's images.
+        var firstClass = ImageTensors.Images(data.Test, Enumerable.Range(0, 40).Where(i => data.Test.Labels[i] == 0).Take(5).ToArray());
+        Assert.Equal(1, GanEvaluation.Recognisability(classifier, firstClass).Classes);
+    }
+
+    [Fact]
     public void Training_is_deterministic_from_the_seed()
     {
         var data = SyntheticImages.TwoClassDataset(train: 64, test: 10);
