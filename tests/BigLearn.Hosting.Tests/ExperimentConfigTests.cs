@@ -47,7 +47,7 @@ public sealed class ExperimentConfigTests : IDisposable
         Assert.Equal(new[] { 0, 1 }, spec.Phases[1].ActiveGroups);
         Assert.Equal((25, 0.1, ObjectiveKind.ReverseKl, 100, -5.0, 0.1),
             (config.Model.Components, config.Model.LearningRate, config.Model.Objective, config.Model.SamplesPerStep, config.Model.InitMean, config.Model.InitSpread));
-        Assert.Equal((2, 5, 2.0, 0.05), (config.Target.Dim, config.Target.Size, config.Target.Spacing, config.Target.Variance));
+        Assert.Equal(new BigLearn.Core.Mixtures.Targets.GridTarget(2, 5, 2.0, 0.05), config.Target);
         Assert.Equal((500L, 10_000), (config.Evaluation.Every, config.Evaluation.Samples));
     }
 

@@ -45,31 +45,15 @@ public sealed class TargetMixture : IGaussianMixture, IDisposable
         if (dim < 1) throw new ArgumentOutOfRangeException(nameof(dim), dim, "dimension must be at least 1");
         if (!(spacing > 0) || !double.IsFinite(spacing)) throw new ArgumentOutOfRangeException(nameof(spacing), spacing, "grid spacing must be a positive number");
         if (!(variance > 0) || !double.IsFinite(variance)) throw new ArgumentOutOfRangeException(nameof(variance), variance, "grid variance must be a positive number");
-        int k = checked((int)Math.Pow(size, dim));
-        var means = new double[k][];
-        for (int c = 0; c < k; c++)
-        {
-            means[c] = new double[dim];
-            // Mixed-radix digits of c; the last coordinate varies fastest, the first slowest.
-            int rest = c;
-            for (int j = dim - 1; j >= 0; j--)
-            {
-                means[c][j] = (rest % size - (size - 1) / 2.0) * spacing;
-                rest /= size;
-            }
-        }
-        var covariance = new double[dim, dim];
-        for (int j = 0; j < dim; j++) covariance[j, j] = variance;
-        var weights = Enumerable.Repeat(1.0 / k, k).ToArray();
-        return Create(weights, means, Enumerable.Repeat(covariance, k).ToArray(), $"grid({size}^{dim}, spacing {spacing:g}, variance {variance:g})", device);
+        return new Targets.GridTarget(dim, size, spacing, variance).Create(device);
     }
 
     /// <summary>
     /// A mixture from plain arrays. Weights must be positive and finite (they are normalised to sum to 1);
     /// covariances must be symmetric positive definite. A bad value fails with a one-line message.
     /// </summary>
-    public static TargetMixture Custom(double[] weights, double[][] means, double[][,] covariances, Device? device = null) =>
-        Create(weights, means, covariances, "custom", device);
+    public static TargetMixture Custom(double[] weights, double[][] means, double[][,] covariances, Device? device = null, string description = "custom") =>
+        Create(weights, means, covariances, description, device);
 
     private static TargetMixture Create(double[] weights, double[][] means, double[][,] covariances, string description, Device? device)
     {

@@ -146,6 +146,23 @@ public sealed partial class ConfigSource
         return result;
     }
 
+    /// <summary>
+    /// A value of nested lists of finite numbers (a number, a list of numbers, a list of lists …) as plain objects: a
+    /// <see cref="double"/> or a <see cref="List{T}"/> of such objects; null when absent. Anything else is refused in one line
+    /// saying <paramref name="allowed"/>.
+    /// </summary>
+    public object? GetNumberTree(string key, string allowed)
+    {
+        if (!Has(key)) return null;
+        object Convert(Akka.Configuration.Hocon.HoconValue value)
+        {
+            if (value.IsArray()) return value.GetArray().Select(Convert).ToList();
+            if (value.IsObject() || !TryParseDouble(value.GetString() ?? "", out double number) || !double.IsFinite(number)) throw NotAllowed(key, allowed);
+            return number;
+        }
+        return Convert(_config.GetValue(key));
+    }
+
     /// <summary>One of <typeparamref name="TEnum"/>'s names (case-insensitive), or the default when absent.</summary>
     public TEnum GetEnum<TEnum>(string key, TEnum defaultValue) where TEnum : struct, Enum
     {

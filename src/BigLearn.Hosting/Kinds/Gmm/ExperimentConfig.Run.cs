@@ -40,8 +40,8 @@ public sealed partial record ExperimentConfig
         var spec = Population;
         var groups = string.Join(", ", spec.Groups.Select((g, i) => Invariant($"{g.Name} ({g.Count} × {Masks[i]}, share {g.Share}, [{g.Start}, {g.Stop}))")));
         return Invariant($"population {Experiment}: seed {spec.Seed}, {spec.BudgetTasks} tasks, {spec.Mode.ToString().ToLowerInvariant()}, ") +
-            Invariant($"{spec.AgentCount} agents in {spec.Groups.Count} group(s): {groups}; {Model.Components}-component GMM in {Target.Dim}-D, {Model.ObjectiveText}, ") +
-            Invariant($"evaluation every {Evaluation.Every}, checkpoint every {Checkpoint.Every} (keep {Checkpoint.Keep})");
+            Invariant($"{spec.AgentCount} agents in {spec.Groups.Count} group(s): {groups}; {Model.Components}-component GMM in {Target.Dimension}-D, {Model.ObjectiveText}, ") +
+            Invariant($"evaluation every {Evaluation.Every}, checkpoint every {Checkpoint.Every} (keep {Checkpoint.Keep}); target {Target.Description}");
     }
 
     private static CheckpointSection ParseCheckpoint(ConfigSource source, long budget) => CheckpointSection.Parse(source, budget);

@@ -40,12 +40,6 @@ public sealed record ModelSection(int Components, double LearningRate, Objective
     private static string Spelling(ObjectiveKind kind) => kind == ObjectiveKind.ForwardKl ? "forward-kl" : "reverse-kl";
 }
 
-/// <summary>The grid target: <c>Size^Dim</c> equal components with covariance <c>Variance·I</c>, <c>Spacing</c> apart.</summary>
-/// <param name="Dim">Data dimension.</param>
-/// <param name="Size">Grid points per axis.</param>
-/// <param name="Spacing">Distance between neighbouring means.</param>
-/// <param name="Variance">Each component's variance.</param>
-public sealed record TargetSection(int Dim, int Size, double Spacing, double Variance);
 
 /// <summary>How often and how precisely the model is scored.</summary>
 /// <param name="Every">Evaluate after every this many tasks (the start and the end are always evaluated).</param>
@@ -60,7 +54,7 @@ public sealed record EvaluationSection(long Every, int Samples, long Seed);
 /// <param name="Experiment">Name (run folder <c>runs/&lt;experiment&gt;/…</c>).</param>
 /// <param name="Population">The agents, groups, budget, scheduling and credits.</param>
 /// <param name="Model">The model and its optimiser.</param>
-/// <param name="Target">The grid target.</param>
+/// <param name="Target">The target (the paper's grid, a ring, a mixture: <see cref="TargetSection"/>).</param>
 /// <param name="Evaluation">Scoring.</param>
 /// <param name="Device">Where tensors live.</param>
 /// <param name="Threads">libtorch intra-op threads.</param>
@@ -69,7 +63,7 @@ public sealed record EvaluationSection(long Every, int Samples, long Seed);
 /// <param name="Masks">Each group's mask spec as written.</param>
 /// <param name="Source">The parsed configuration (for <c>config.conf</c> and messages).</param>
 public sealed partial record ExperimentConfig(
-    string Experiment, PopulationSpec Population, ModelSection Model, TargetSection Target, EvaluationSection Evaluation,
+    string Experiment, PopulationSpec Population, ModelSection Model, Core.Mixtures.Targets.TargetSpec Target, EvaluationSection Evaluation,
     DeviceChoice Device, int Threads, TimeSpan Timeout, LogLevel FileLogLevel, IReadOnlyList<string> Masks, ConfigSource Source) : IExperiment
 {
     /// <summary>The only <c>kind</c> this record accepts.</summary>
@@ -81,7 +75,7 @@ public sealed partial record ExperimentConfig(
         "experiment", "kind", "seed", "budget", "scheduling", "credits", "device", "threads", "timeout-minutes", "log-level",
         "model.components", "model.learning-rate", "model.objective", "model.samples-per-step", "model.init-mean", "model.init-spread",
         "model.conditional-gradient-clip", "model.conditional-objective", "model.batch",
-        "target.dim", "target.size", "target.spacing", "target.variance",
+        .. TargetSection.Keys,
         "evaluation.every", "evaluation.samples", "evaluation.seed",
         .. LedgerSection.Keys,
         "checkpoint.every", "checkpoint.keep", "agents.max-rejections",
@@ -101,17 +95,11 @@ public sealed partial record ExperimentConfig(
         var basics = RunBasics.Parse(source, Kind, KnownKeys, "population");
         var (seed, budget) = (basics.Seed, basics.Budget);
 
-        var target = new TargetSection(
-            source.GetInt("target.dim", 2, 1, 3),
-            source.GetInt("target.size", 5, 1, 20),
-            source.GetDouble("target.spacing", 2, 1e-6, 1e6),
-            source.GetDouble("target.variance", 0.05, 1e-9, 1e6));
-        long gridComponents = (long)Math.Pow(target.Size, target.Dim);
-        if (gridComponents > 10_000)
-            throw source.NotAllowed("target.size", $"target.size^target.dim = {gridComponents} components; at most 10000");
+        var target = TargetSection.Parse(source);
+        int gridComponents = target.Components;
         var objective = ParseObjective(source, "model.objective", ObjectiveKind.ReverseKl);
         var model = new ModelSection(
-            source.GetInt("model.components", (int)gridComponents, 1, 10_000),
+            source.GetInt("model.components", gridComponents, 1, 10_000),
             source.GetDouble("model.learning-rate", 0.1, 1e-12, 1e6),
             objective,
             source.GetInt("model.samples-per-step", 100, 1, 10_000_000),
@@ -127,7 +115,7 @@ public sealed partial record ExperimentConfig(
             source.GetInt("evaluation.samples", 10_000, 10, 10_000_000),
             source.GetLong("evaluation.seed", seed, 0, long.MaxValue));
 
-        var (groups, masks) = basics.ParseGroups(source, target.Dim);
+        var (groups, masks) = basics.ParseGroups(source, target.Dimension);
         var ledger = LedgerSection.Parse(source, budget, seed);
         PopulationSpec population;
         try

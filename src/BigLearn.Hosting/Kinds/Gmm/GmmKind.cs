@@ -51,8 +51,8 @@ internal sealed class GmmSession(ExperimentConfig config, torch.Device device) :
     public IReadOnlyList<Running.LivePicture> Draw(long tasks, IReadOnlyDictionary<string, double> values)
     {
         var theta = GmmRunFactory.Theta(values);
-        if (config.Target.Dim != 2 || theta.Length == 0 || !values.TryGetValue(GmmRunFactory.ModesCovered, out var covered)) return [];
-        var geometry = new MixtureGeometry(config.Target.Dim, config.Model.Components, GmmRunFactory.TargetMeans(config.Target), config.Target.Variance);
+        if (config.Target.Dimension != 2 || theta.Length == 0 || !values.TryGetValue(GmmRunFactory.ModesCovered, out var covered)) return [];
+        var geometry = GmmRunFactory.Geometry(config);
         var png = ExperimentPlots.DensityPng(config.Experiment, geometry, tasks, (int)covered, (int)values.GetValueOrDefault(GmmRunFactory.ModesTotal), theta);
         return [new Running.LivePicture("density", "log-density of p_θ with the target's and the model's contours", tasks, png)];
     }
@@ -64,7 +64,7 @@ internal sealed class GmmSession(ExperimentConfig config, torch.Device device) :
         if (record.Final is { } final) points.Add(Point(final));
         var (spec, result) = (config.Population, record.Result);
         var (groups, agents) = (OutcomeRows.Groups(config.Run, result), OutcomeRows.Agents(config.Run, result));
-        var geometry = new MixtureGeometry(config.Target.Dim, config.Model.Components, GmmRunFactory.TargetMeans(config.Target), config.Target.Variance);
+        var geometry = GmmRunFactory.Geometry(config);
         return new ExperimentOutcome(config.Experiment, spec.Seed, spec.BudgetTasks, spec.Mode.ToString().ToLowerInvariant(),
             result.TotalTasks, result.Steps, result.Rejections, record.RejectedSteps, result.Restarts - result.ModelRestarts, result.ModelRestarts,
             groups, agents, points, geometry, Settings(), record.WallSeconds)
@@ -86,7 +86,9 @@ internal sealed class GmmSession(ExperimentConfig config, torch.Device device) :
             $"config: {config.Source.Origin}",
             Invariant($"seed {spec.Seed}, budget {spec.BudgetTasks} tasks, {spec.Mode.ToString().ToLowerInvariant()} scheduling, {spec.Credits} credit(s) per agent"),
             Invariant($"model: {model.Components}-component GMM, SGD lr {model.LearningRate}, {model.ObjectiveText}, {model.SamplesPerStep} samples per step, init means {model.InitMean} + {model.InitSpread}·N(0, I)"),
-            Invariant($"target: {target.Size}^{target.Dim} grid, spacing {target.Spacing}, variance {target.Variance}"),
+            target is Core.Mixtures.Targets.GridTarget grid
+                ? Invariant($"target: {grid.Size}^{grid.Dim} grid, spacing {grid.Spacing}, variance {grid.Variance}")
+                : $"target: {target.Description}",
             Invariant($"evaluation: every {evaluation.Every} tasks, {evaluation.Samples} samples, seed {evaluation.Seed}"),
             Invariant($"device {config.Device.ToString().ToLowerInvariant()}, {config.Threads} libtorch thread(s)"),
         ];

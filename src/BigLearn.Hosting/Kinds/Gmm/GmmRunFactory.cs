@@ -39,13 +39,13 @@ public static class GmmRunFactory
         return new ModelRuntime(trainer, () => Evaluate(config, trainer));
     }
 
-    /// <summary>A fresh trainer: the §4.1 model, the grid target, SGD with the configured objective.</summary>
+    /// <summary>A fresh trainer: the §4.1 model, the configured target, SGD with the configured objective.</summary>
     public static GmmTrainer CreateTrainer(ExperimentConfig config, torch.Device device)
     {
         var (model, target) = (config.Model, config.Target);
-        var mixture = new GaussianMixtureModel(target.Dim, model.Components, config.Population.Seed, learnableWeights: false,
+        var mixture = new GaussianMixtureModel(target.Dimension, model.Components, config.Population.Seed, learnableWeights: false,
             model.InitMean, model.InitSpread, device);
-        var grid = TargetMixture.Grid(target.Size, target.Spacing, target.Variance, target.Dim, device);
+        var grid = target.Create(device);
         var trainer = new GmmTrainer(mixture, grid, model.Objective, model.LearningRate, model.SamplesPerStep)
         {
             ConditionalGradientClip = model.ConditionalGradientClip,
@@ -80,10 +80,14 @@ public static class GmmRunFactory
         return theta.ToArray();
     }
 
-    /// <summary>The grid target's means (computed with the same code as the trainer's target), for plots.</summary>
-    public static double[][] TargetMeans(TargetSection target)
+    /// <summary>The target's means (computed with the same code as the trainer's target), for plots.</summary>
+    public static double[][] TargetMeans(Core.Mixtures.Targets.TargetSpec target)
     {
-        using var grid = TargetMixture.Grid(target.Size, target.Spacing, target.Variance, target.Dim, torch.CPU);
-        return Enumerable.Range(0, grid.Components).Select(grid.Mean).ToArray();
+        using var mixture = target.Create(torch.CPU);
+        return Enumerable.Range(0, mixture.Components).Select(mixture.Mean).ToArray();
     }
+
+    /// <summary>The geometry the plots draw: the target's means and a typical component variance.</summary>
+    public static Reporting.Experiments.MixtureGeometry Geometry(ExperimentConfig config) =>
+        new(config.Target.Dimension, config.Model.Components, TargetMeans(config.Target), config.Target.TypicalVariance());
 }
