@@ -45,7 +45,23 @@ public sealed record GroupRow(string Name, int Agents, string Masks, int InnerSt
 /// <param name="Components">Model components K.</param>
 /// <param name="TargetMeans">The target's component means.</param>
 /// <param name="TargetVariance">The target components' variance (σ²).</param>
-public sealed record MixtureGeometry(int Dim, int Components, double[][] TargetMeans, double TargetVariance);
+public sealed record MixtureGeometry(int Dim, int Components, double[][] TargetMeans, double TargetVariance)
+{
+    /// <summary>The target's own weights (null: equal), for plots of a target whose components differ.</summary>
+    public double[]? TargetWeights { get; init; }
+
+    /// <summary>The target's own covariances (null: <see cref="TargetVariance"/>·I for every component).</summary>
+    public double[][,]? TargetCovariances { get; init; }
+
+    /// <summary>True when every component's covariance is <see cref="TargetVariance"/>·I (one σ describes them all).</summary>
+    public bool Isotropic => TargetCovariances is null || TargetCovariances.All(c =>
+        Enumerable.Range(0, c.GetLength(0)).All(i => Enumerable.Range(0, c.GetLength(1)).All(j => c[i, j] == (i == j ? TargetVariance : 0))));
+
+    /// <summary>Component <paramref name="k"/>'s covariance in the plotted plane (its first two coordinates).</summary>
+    public double[,] PlaneCovariance(int k) => TargetCovariances is { } c
+        ? new[,] { { c[k][0, 0], c[k][0, 1] }, { c[k][1, 0], c[k][1, 1] } }
+        : new[,] { { TargetVariance, 0 }, { 0, TargetVariance } };
+}
 
 /// <summary>Everything a Gaussian-mixture population run produced, as plain numbers (written by <see cref="ExperimentRunWriter"/>).</summary>
 /// <param name="Experiment">The experiment's name.</param>

@@ -123,9 +123,8 @@ public static class ExperimentPlots
         var (means, covariances) = Components(parameters, geometry.Components, 2);
         double extent = PlotExtent(geometry);
         var model = MixtureDensityGrid.Evaluate(Weights(parameters, geometry.Components, 2), means, covariances, extent, DensityGridPoints);
-        var targetCovariance = new[,] { { geometry.TargetVariance, 0 }, { 0, geometry.TargetVariance } };
-        var target = MixtureDensityGrid.Evaluate(Enumerable.Repeat(1.0, geometry.TargetMeans.Length).ToArray(), geometry.TargetMeans,
-            geometry.TargetMeans.Select(_ => targetCovariance).ToArray(), extent, DensityGridPoints);
+        var target = MixtureDensityGrid.Evaluate(geometry.TargetWeights ?? Enumerable.Repeat(1.0, geometry.TargetMeans.Length).ToArray(), geometry.TargetMeans,
+            Enumerable.Range(0, geometry.TargetMeans.Length).Select(geometry.PlaneCovariance).ToArray(), extent, DensityGridPoints);
         var levels = DensityLevels(geometry);
 
         // log10 of p_θ, floored four decades below the target's peak so the empty regions read as one colour.
@@ -179,10 +178,9 @@ public static class ExperimentPlots
         var geometry = outcome.Geometry;
         var (means, covariances) = Components(point.Parameters, geometry.Components, 2);
         var plot = new Plot();
-        var sigma = Math.Sqrt(geometry.TargetVariance);
-        foreach (var mean in geometry.TargetMeans)
+        for (int t = 0; t < geometry.TargetMeans.Length; t++)
         {
-            var (xs, ys) = Ellipse(mean, new[,] { { geometry.TargetVariance, 0 }, { 0, geometry.TargetVariance } }, 3);
+            var (xs, ys) = Ellipse(geometry.TargetMeans[t], geometry.PlaneCovariance(t), 3);
             var ring = plot.Add.ScatterLine(xs, ys, Colors.LightGray);
             ring.LineWidth = 1;
         }
@@ -198,7 +196,9 @@ public static class ExperimentPlots
         var targets = plot.Add.Markers(geometry.TargetMeans.Select(m => m[0]).ToArray(), geometry.TargetMeans.Select(m => m[1]).ToArray(),
             MarkerShape.Cross, 10, Colors.Red);
         targets.MarkerLineWidth = 2;
-        targets.LegendText = $"target means (grey: 3σ, σ = {sigma.ToString("0.###", CultureInfo.InvariantCulture)})";
+        targets.LegendText = geometry.Isotropic
+            ? $"target means (grey: 3σ, σ = {Math.Sqrt(geometry.TargetVariance).ToString("0.###", CultureInfo.InvariantCulture)})"
+            : "target means (grey: their 3σ ellipses)";
         var centres = plot.Add.Markers(means.Select(m => m[0]).ToArray(), means.Select(m => m[1]).ToArray(), MarkerShape.FilledCircle, 5, Colors.SteelBlue);
         centres.LegendText = "model components (1σ, 2σ ellipses)";
         plot.ShowLegend(Edge.Bottom);

@@ -88,6 +88,13 @@ public static class GmmRunFactory
     }
 
     /// <summary>The geometry the plots draw: the target's means and a typical component variance.</summary>
-    public static Reporting.Experiments.MixtureGeometry Geometry(ExperimentConfig config) =>
-        new(config.Target.Dimension, config.Model.Components, TargetMeans(config.Target), config.Target.TypicalVariance());
+    public static Reporting.Experiments.MixtureGeometry Geometry(ExperimentConfig config)
+    {
+        var (weights, _, covariances) = config.Target.Parameters();
+        return new(config.Target.Dimension, config.Model.Components, TargetMeans(config.Target), config.Target.TypicalVariance())
+        {
+            TargetWeights = weights,
+            TargetCovariances = covariances,
+        };
+    }
 }
