@@ -37,22 +37,22 @@ internal sealed class ContributionMeter(ContributionSchedule schedule)
     /// </summary>
     internal Measurement? Before(ITaskRunner runner, long firstSequence, IReadOnlyList<PendingProposal> running, IEnumerable<PendingProposal> waiting)
     {
-        if (runner is not IContributionProbe probe) return null;
+        if (runner is not IObjectiveProbe probe) return null;
         bool measure = false, audit = false;
         for (long s = firstSequence; s < firstSequence + running.Count; s++)
         {
             measure |= Schedule.Measures(s);
-            audit |= Schedule.Audits(s);
+            audit |= Schedule.Audits(s) && runner is IContributionProbe;
         }
         if (!measure && !audit) return null;
-        var alignments = audit ? Audit(probe, waiting.Concat(running), firstSequence) : [];
+        var alignments = audit ? Audit((IContributionProbe)runner, waiting.Concat(running), firstSequence) : [];
         return new Measurement(measure, measure ? Objective(runner, probe) : double.NaN, alignments);
     }
 
     /// <summary>Completes <paramref name="measurement"/> after the task ran.</summary>
     internal TaskContribution After(ITaskRunner runner, Measurement measurement)
     {
-        double after = measurement.Measured && runner is IContributionProbe probe ? Objective(runner, probe) : double.NaN;
+        double after = measurement.Measured && runner is IObjectiveProbe probe ? Objective(runner, probe) : double.NaN;
         return new TaskContribution(measurement.Measured, measurement.Before, after, Schedule.Every, measurement.Audit);
     }
 
@@ -78,7 +78,7 @@ internal sealed class ContributionMeter(ContributionSchedule schedule)
         _cachedVersion = long.MinValue;
     }
 
-    private double Objective(ITaskRunner runner, IContributionProbe probe)
+    private double Objective(ITaskRunner runner, IObjectiveProbe probe)
     {
         if (ReferenceEquals(runner, _cachedRunner) && runner.Version == _cachedVersion) return _cachedObjective;
         _cachedObjective = probe.EvaluateObjective();

@@ -228,9 +228,10 @@ public sealed partial class GanTrainer : ITaskRunner, IImageCompleter, IDisposab
         for (int i = 0; i < target.Length; i++) target[i].copy_(source[i]);
     }
 
-    /// <summary>Disposes the networks, the optimiser buffers and the training images.</summary>
+    /// <summary>Disposes the networks, the optimiser buffers, the training images and the ledger's objective.</summary>
     public void Dispose()
     {
+        _contributionObjective?.Dispose();
         _generatorAdam.Dispose();
         _discriminatorAdam.Dispose();
         _generator.Dispose();
