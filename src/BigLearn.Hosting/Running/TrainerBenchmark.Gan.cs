@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BigLearn.Core;
 using BigLearn.Core.Gan;
+using BigLearn.Core.Gan.Evaluation;
 using BigLearn.Core.Images;
 using BigLearn.Core.Randomness;
 using BigLearn.Core.Tasks;
@@ -8,11 +9,13 @@ using TorchSharp;
 
 namespace BigLearn.Hosting.Running;
 
-/// <summary>Milliseconds per BigLearn-GAN step at the default settings, with 1 and 2 libtorch threads.</summary>
+/// <summary>Milliseconds per BigLearn-GAN step at the default settings, with 1 and 2 libtorch threads, and per ledger measurement.</summary>
 /// <param name="Steps">Timed steps per thread count.</param>
 /// <param name="OneThreadMilliseconds">ms per step with 1 thread.</param>
 /// <param name="TwoThreadMilliseconds">ms per step with 2 threads.</param>
-public sealed record GanStepResult(int Steps, double OneThreadMilliseconds, double TwoThreadMilliseconds)
+/// <param name="LedgerSamples">Images in the ledger's J (<see cref="CompletionObjective.DefaultSamples"/>).</param>
+/// <param name="LedgerMilliseconds">ms per evaluation of the ledger's J (completion-fid) with 1 thread.</param>
+public sealed record GanStepResult(int Steps, double OneThreadMilliseconds, double TwoThreadMilliseconds, int LedgerSamples = 0, double LedgerMilliseconds = double.NaN)
 {
     /// <summary>How much faster 2 threads are (1 thread's time over 2 threads').</summary>
     public double TwoThreadSpeedUp => OneThreadMilliseconds / TwoThreadMilliseconds;
@@ -35,6 +38,7 @@ public static partial class TrainerBenchmark
         var set = new ImageSet("synthetic", side, side, pixels, new byte[images]);
         var joint = LearningTask.Joint(side * side);
         var half = LearningTask.Marginal(side * side, [.. Enumerable.Range(0, side * side / 2)]);
+        double ledger = double.NaN;
         double Time(int threads)
         {
             TorchRuntime.Configure(threads);
@@ -42,15 +46,28 @@ public static partial class TrainerBenchmark
             for (int i = 0; i < 4; i++) trainer.Run(i % 2 == 0 ? joint : half, 1, i);
             var watch = Stopwatch.StartNew();
             for (int i = 0; i < steps; i++) trainer.Run(i % 2 == 0 ? joint : half, 1, 100 + i);
-            return watch.Elapsed.TotalMilliseconds / steps;
+            double perStep = watch.Elapsed.TotalMilliseconds / steps;
+            if (threads == 1) ledger = TimeLedger(trainer, set);
+            return perStep;
         }
         try
         {
-            return new GanStepResult(steps, Time(1), Time(2));
+            return new GanStepResult(steps, Time(1), Time(2), CompletionObjective.DefaultSamples, ledger);
         }
         finally
         {
             TorchRuntime.Configure(1);
         }
+    }
+
+    // The ledger's J at its default size, once untimed, then the mean of 3 (an untrained classifier costs what a trained one does).
+    private static double TimeLedger(GanTrainer trainer, ImageSet heldOut)
+    {
+        trainer.UseContributionObjective(new CompletionObjective(heldOut, FeatureClassifier.CreateUntrained(heldOut.Height, heldOut.Width, 10, 1),
+            CompletionObjective.DefaultSamples, 1));
+        trainer.EvaluateObjective();
+        var watch = Stopwatch.StartNew();
+        for (int i = 0; i < 3; i++) trainer.EvaluateObjective();
+        return watch.Elapsed.TotalMilliseconds / 3;
     }
 }

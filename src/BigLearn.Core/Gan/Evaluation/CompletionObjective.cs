@@ -24,6 +24,12 @@ public sealed class CompletionObjective : IDisposable
     /// <summary>Images completed per forward pass.</summary>
     public const int Chunk = 64;
 
+    /// <summary>
+    /// Images in the batch unless the config says otherwise (<c>ledger.samples</c>): 256, twice the classifier's 128 features,
+    /// so both covariances have full rank, at a cost of about one adversarial step per evaluation (docs/contributions.md).
+    /// </summary>
+    public const int DefaultSamples = 256;
+
     /// <summary>The four completion settings, in the order images take them (image i gets <c>Settings[i % 4]</c>).</summary>
     public static readonly IReadOnlyList<string> Settings = ["joint", EvaluationMasks.TopHalf, EvaluationMasks.LeftHalf, EvaluationMasks.Random25];
 
