@@ -91,7 +91,7 @@ public sealed class GanInspectCommandTests(GanInspectRunFixture fixture) : IClas
 
     [Theory]
     [InlineData("ledger.audit-every=10", "ledger.audit-every = 10 is not allowed (0 for a gan run: alignment audits need ∇J")]
-    [InlineData("ledger.objective=joint-reverse-kl", "ledger.objective = joint-reverse-kl is not allowed (one of: completion-fid for a gan run)")]
+    [InlineData("ledger.objective=joint-reverse-kl", "ledger.objective = joint-reverse-kl is not allowed (one of: completion-fid, completion-fid-trained for a gan run)")]
     [InlineData("ledger.samples=500", "ledger.samples = 500 is not allowed (an integer in [2, 200])")]
     public void A_ledger_a_gan_run_cannot_keep_exits_with_2_and_one_line_before_anything_runs(string set, string expected)
     {

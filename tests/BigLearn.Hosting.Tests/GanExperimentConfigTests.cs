@@ -103,11 +103,14 @@ public sealed class GanExperimentConfigTests : IDisposable
         var smoke = GanExperimentConfig.Load(TestFiles.Config("gan-smoke.conf"));
         Assert.Equal((4L, 0L, 128), (smoke.Ledger!.Every, smoke.Ledger.AuditEvery, smoke.Ledger.Objective.Samples));
         Assert.Same(smoke.Ledger, smoke.Population.Contributions);
+        Assert.Equal(JudgedGenerator.Average, GanRunFactory.JudgedBy(smoke.Ledger.Objective));
+        var trained = GanExperimentConfig.Load(Write(Minimal), ["ledger.objective=completion-fid-trained"]).Ledger!;
+        Assert.Equal(("completion-fid-trained", JudgedGenerator.Trained), (trained.Objective.Name, GanRunFactory.JudgedBy(trained.Objective)));
     }
 
     [Theory]
     [InlineData("ledger.audit-every=5", "ledger.audit-every = 5 is not allowed (0 for a gan run: alignment audits need ∇J, and its J, completion-fid, is measured without one)")]
-    [InlineData("ledger.objective=joint-nll", "ledger.objective = joint-nll is not allowed (one of: completion-fid for a gan run)")]
+    [InlineData("ledger.objective=joint-nll", "ledger.objective = joint-nll is not allowed (one of: completion-fid, completion-fid-trained for a gan run)")]
     [InlineData("ledger.samples=1", "ledger.samples = 1 is not allowed")]
     [InlineData("ledger.every=-2", "ledger.every = -2 is not allowed")]
     public void A_ledger_key_a_gan_run_cannot_honour_is_refused_in_one_line_naming_key_value_and_what_is_allowed(string set, string expected)

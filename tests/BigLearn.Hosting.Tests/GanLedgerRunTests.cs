@@ -67,7 +67,7 @@ public sealed class GanLedgerRunTests(GanLedgerRuns runs) : IClassFixture<GanLed
         var data = config.Data.Load(config.Population.Seed);
         using (var trainer = new GanTrainer(data.Train, config.Gan, config.Population.Seed, torch.CPU))
         {
-            trainer.UseContributionObjective(GanRunFactory.CreateObjective(config, data, config.Ledger!.Objective));
+            trainer.UseContributionObjective(GanRunFactory.CreateObjective(config, data, config.Ledger!.Objective), GanRunFactory.JudgedBy(config.Ledger.Objective));
             Assert.Equal(trainer.EvaluateObjective(), ledger.InitialObjective); // bit for bit
         }
 
@@ -146,7 +146,7 @@ public sealed class GanLedgerRunTests(GanLedgerRuns runs) : IClassFixture<GanLed
 
         var report = File.ReadAllText(Path.Combine(run.Folder, "report.md"));
         Assert.Contains("## Per-agent contributions", report);
-        Assert.Contains("completion-fid of the trained generator on 128 fixed held-out images", report);
+        Assert.Contains("completion-fid of the generator's moving average on 128 fixed held-out images", report);
         Assert.Contains("no alignment audits", report);
         foreach (var plot in ContributionPlots.NamesFor(ledger))
         {

@@ -67,7 +67,7 @@ internal static partial class BenchCommand
             output.WriteLine(Invariant($"    {other.Label,-26}: {other.StepsPerSecond,8:0.0} task-steps/s, {other.StepsPerSecond / trainer.PlainStepsPerSecond:0.00} × plain"));
         var gan = TrainerBenchmark.GanStep(ganSteps);
         output.WriteLine(Invariant($"    BigLearn-GAN step, default settings ({ganSteps} steps): {gan.OneThreadMilliseconds:0.0} ms with 1 thread, {gan.TwoThreadMilliseconds:0.0} ms with 2 ({gan.TwoThreadSpeedUp:0.00}×); {gan.OneThreadMilliseconds * trainer.PlainStepsPerSecond / 1000:0} GMM steps' time"));
-        output.WriteLine(Invariant($"    GAN ledger J (completion-fid, {gan.LedgerSamples} images), 1 thread: {gan.LedgerMilliseconds:0.0} ms per evaluation = {gan.LedgerMilliseconds / gan.OneThreadMilliseconds:0.00} steps"));
+        output.WriteLine(Invariant($"    GAN ledger J (completion-fid, {gan.LedgerSamples} images), 1 thread: {gan.LedgerMilliseconds:0.0} ms per evaluation = {gan.LedgerInSteps:0.00} steps (of {gan.LedgerStepMilliseconds:0.0} ms timed beside it)"));
         output.WriteLine($"(b) actor throughput with a no-op model, at least {actorTasks} tasks and {TasksPerAgent} per agent, free scheduling, 1 credit");
         output.WriteLine("    agents       tasks      tasks/s   vs 100 agents   bytes/agent");
         double? hundred = null;

@@ -73,6 +73,9 @@ public sealed partial class GanTrainer : ITaskRunner, IImageCompleter, IDisposab
     /// <summary>The discriminator.</summary>
     internal GanDiscriminator Discriminator => _discriminator;
 
+    /// <summary>The moving average of the trained generator (what <see cref="Complete"/> runs).</summary>
+    internal GanGenerator AverageGenerator => _average;
+
     /// <summary>The device the networks and the training images live on.</summary>
     public Device Device => _images.device;
 

@@ -27,13 +27,15 @@ public static class ContributionFigures
         return found < 0 ? new double[summary.Groups.Count] : (double[])timeline[found].GroupCredit.Clone();
     }
 
-    /// <summary>J in words: "joint-reverse-kl with 1000 fixed samples", "completion-fid of the trained generator on 256 fixed held-out images".</summary>
+    /// <summary>J in words: "joint-reverse-kl with 1000 fixed samples", "completion-fid of the generator's moving average on 256 fixed held-out images".</summary>
     public static string Describe(ContributionSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        return summary.Objective == ContributionObjectiveSettings.NameOf(ContributionObjectiveKind.CompletionFid)
-            ? I($"{summary.Objective} of the trained generator on {summary.Samples} fixed held-out images")
-            : I($"{summary.Objective} with {summary.Samples} fixed samples");
+        if (summary.Objective == ContributionObjectiveSettings.NameOf(ContributionObjectiveKind.CompletionFid))
+            return I($"{summary.Objective} of the generator's moving average on {summary.Samples} fixed held-out images");
+        if (summary.Objective == ContributionObjectiveSettings.NameOf(ContributionObjectiveKind.CompletionFidTrained))
+            return I($"{summary.Objective}, the trained generator's completion FID on {summary.Samples} fixed held-out images");
+        return I($"{summary.Objective} with {summary.Samples} fixed samples");
     }
 
     /// <summary>At most <paramref name="max"/> timeline points, evenly spaced, the last one always included.</summary>

@@ -23,21 +23,23 @@ public class CompletionObjectiveTests
     private static CompletionObjective Objective(int samples = 100, long seed = 7) =>
         new(HeldOut, FeatureClassifier.CreateUntrained(Side, Side, 2, seed: 11), samples, seed);
 
-    private static GanTrainer Trainer(long seed = 3)
+    private static GanTrainer Trainer(long seed = 3, JudgedGenerator judged = JudgedGenerator.Average)
     {
         var trainer = new GanTrainer(Train, Tiny, seed, CPU);
-        trainer.UseContributionObjective(Objective());
+        trainer.UseContributionObjective(Objective(), judged);
         return trainer;
     }
 
-    [Fact]
-    public void J_is_the_same_bit_for_bit_for_the_same_weights_and_moves_when_a_task_moves_them()
+    [Theory]
+    [InlineData(JudgedGenerator.Average)]
+    [InlineData(JudgedGenerator.Trained)]
+    public void J_is_the_same_bit_for_bit_for_the_same_weights_and_moves_when_a_task_moves_them(JudgedGenerator judged)
     {
-        using var trainer = Trainer();
+        using var trainer = Trainer(judged: judged);
         double first = trainer.EvaluateObjective();
         Assert.True(double.IsFinite(first) && first > 0, $"J = {first}");
         Assert.Equal(first, trainer.EvaluateObjective()); // no state carried between evaluations (the noise is re-seeded)
-        using (var twin = Trainer()) Assert.Equal(first, twin.EvaluateObjective()); // another instance drawn from the same seeds
+        using (var twin = Trainer(judged: judged)) Assert.Equal(first, twin.EvaluateObjective()); // another instance drawn from the same seeds
 
         var saved = trainer.CaptureState();
         Assert.Null(trainer.Run(LearningTask.Joint(Pixels), 2, 5).Rejection);
@@ -47,11 +49,14 @@ public class CompletionObjectiveTests
         Assert.Equal(first, trainer.EvaluateObjective()); // a function of θ, not of the history
     }
 
-    [Fact]
-    public void J_equals_the_classifier_Frechet_distance_recomputed_by_hand_from_the_documented_batch()
+    [Theory]
+    [InlineData(JudgedGenerator.Average)]
+    [InlineData(JudgedGenerator.Trained)]
+    public void J_equals_the_classifier_Frechet_distance_recomputed_by_hand_from_the_documented_batch(JudgedGenerator judged)
     {
-        using var trainer = Trainer();
-        trainer.Run(LearningTask.Joint(Pixels), 3, 9); // weights away from their initial values
+        using var trainer = Trainer(judged: judged);
+        trainer.Run(LearningTask.Joint(Pixels), 3, 9); // weights away from their initial values, the average away from the trained ones
+        var generator = judged == JudgedGenerator.Trained ? trainer.TrainedGenerator : trainer.AverageGenerator;
         var objective = trainer.ContributionObjective!;
         float[] images = objective.Images, masks = objective.ObservedMasks;
 
@@ -68,7 +73,7 @@ public class CompletionObjectiveTests
         }
         Assert.Equal(objective.Count, Enumerable.Range(0, objective.Count).Select(i => string.Join(",", images.AsSpan(i * Pixels, Pixels).ToArray())).Distinct().Count());
 
-        // J by hand: the trained generator over chunks of 64 with one generator seeded with the noise seed, then the Fréchet
+        // J by hand: the judged generator over chunks of 64 with one generator seeded with the noise seed, then the Fréchet
         // distance of the classifier's features of completions and originals, with the evaluation's own FrechetDistance.Between.
         double expected;
         using (var scope = NewDisposeScope())
@@ -77,11 +82,21 @@ public class CompletionObjectiveTests
         {
             var x = tensor(images, [objective.Count, 1, Side, Side]);
             var m = tensor(masks, [objective.Count, 1, Side, Side]);
-            var completed = cat([trainer.TrainedGenerator.Forward(x[..64], m[..64], noise), trainer.TrainedGenerator.Forward(x[64..], m[64..], noise)], 0);
+            var completed = cat([generator.Forward(x[..64], m[..64], noise), generator.Forward(x[64..], m[64..], noise)], 0);
             using var classifier = FeatureClassifier.CreateUntrained(Side, Side, 2, seed: 11);
             expected = FrechetDistance.Between(classifier.Features(x), classifier.Features(completed));
         }
         Assert.Equal(expected, trainer.EvaluateObjective(), 1e-9 * expected);
+    }
+
+    [Fact]
+    public void The_average_and_the_trained_generator_have_the_same_J_until_the_first_step_and_then_differ()
+    {
+        using var average = Trainer();
+        using var trained = Trainer(judged: JudgedGenerator.Trained);
+        Assert.Equal(trained.EvaluateObjective(), average.EvaluateObjective()); // the average starts as a copy
+        foreach (var t in new[] { average, trained }) t.Run(LearningTask.Joint(Pixels), 2, 4);
+        Assert.NotEqual(trained.EvaluateObjective(), average.EvaluateObjective());
     }
 
     [Fact]

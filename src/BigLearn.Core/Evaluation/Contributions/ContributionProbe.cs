@@ -79,10 +79,14 @@ public enum ContributionObjectiveKind
     JointNll,
 
     /// <summary>
-    /// GAN runs: the Fréchet distance, in the evaluation classifier's feature space, between the trained generator's completions
-    /// of a fixed held-out batch (fixed masks, fixed noise) and the batch itself (<c>Gan.Evaluation.CompletionObjective</c>).
+    /// GAN runs: the Fréchet distance, in the evaluation classifier's feature space, between the completions of a fixed held-out
+    /// batch (fixed masks, fixed noise) by the generator's moving average (the one the run delivers and the evaluation scores) and
+    /// the batch itself (<c>Gan.Evaluation.CompletionObjective</c>).
     /// </summary>
     CompletionFid,
+
+    /// <summary>The same with the trained generator instead of its moving average: each task's direct effect, adversarial jitter included.</summary>
+    CompletionFidTrained,
 }
 
 /// <summary>The ledger's objective: its kind, the size of its fixed batch and the seed of that batch.</summary>
@@ -94,7 +98,7 @@ public sealed record ContributionObjectiveSettings(ContributionObjectiveKind Kin
     /// <summary>Joint reverse KL with 1000 samples and seed 0.</summary>
     public static ContributionObjectiveSettings Default { get; } = new(ContributionObjectiveKind.JointReverseKl, 1000, 0);
 
-    /// <summary>The name used in configs and outputs: <c>joint-reverse-kl</c>, <c>joint-nll</c> or <c>completion-fid</c>.</summary>
+    /// <summary>The name used in configs and outputs: <c>joint-reverse-kl</c>, <c>joint-nll</c>, <c>completion-fid</c> or <c>completion-fid-trained</c>.</summary>
     public string Name => NameOf(Kind);
 
     /// <summary>The config's spelling of <paramref name="kind"/>.</summary>
@@ -103,6 +107,7 @@ public sealed record ContributionObjectiveSettings(ContributionObjectiveKind Kin
         ContributionObjectiveKind.JointReverseKl => "joint-reverse-kl",
         ContributionObjectiveKind.JointNll => "joint-nll",
         ContributionObjectiveKind.CompletionFid => "completion-fid",
+        ContributionObjectiveKind.CompletionFidTrained => "completion-fid-trained",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown objective"),
     };
 }

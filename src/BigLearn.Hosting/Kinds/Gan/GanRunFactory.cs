@@ -21,9 +21,14 @@ public static class GanRunFactory
     internal static ModelRuntime CreateRuntime(GanExperimentConfig config, ImageDataset data, torch.Device device, GanEvaluator evaluator)
     {
         var trainer = new GanTrainer(data.Train, config.Gan, config.Population.Seed, device);
-        if (config.Ledger is { } ledger) trainer.UseContributionObjective(CreateObjective(config, data, ledger.Objective));
+        if (config.Ledger is { } ledger)
+            trainer.UseContributionObjective(CreateObjective(config, data, ledger.Objective), JudgedBy(ledger.Objective));
         return new ModelRuntime(trainer, () => evaluator.Evaluate(trainer));
     }
+
+    /// <summary>The generator an objective judges: the trained one for <c>completion-fid-trained</c>, else the moving average.</summary>
+    public static JudgedGenerator JudgedBy(Core.Evaluation.Contributions.ContributionObjectiveSettings settings) =>
+        settings.Kind == Core.Evaluation.Contributions.ContributionObjectiveKind.CompletionFidTrained ? JudgedGenerator.Trained : JudgedGenerator.Average;
 
     /// <summary>
     /// The ledger's J of a run: completion-fid on <paramref name="settings"/>' number of the run's held-out test images, drawn from
