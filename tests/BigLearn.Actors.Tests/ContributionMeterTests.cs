@@ -60,6 +60,27 @@ public sealed class ContributionMeterTests
         public void RestoreState(RunnerState state) => (Version, Theta) = (state.Version, state.Parameters[0]);
     }
 
+    /// <summary>J without ∇J (what a GAN trainer offers): θ a scalar moved by −1 per step, J(θ) = θ².</summary>
+    private sealed class ObjectiveOnlyRunner(double theta) : ITaskRunner, IObjectiveProbe
+    {
+        public double Theta { get; private set; } = theta;
+        public long Version { get; private set; }
+        public int Evaluations { get; private set; }
+
+        public TaskOutcome Run(LearningTask task, int innerSteps, long batchSeed)
+        {
+            Theta -= innerSteps;
+            Version += innerSteps;
+            return new TaskOutcome(1, 0.5, 0.1, innerSteps, null, Version);
+        }
+
+        public double EvaluateObjective()
+        {
+            Evaluations++;
+            return Theta * Theta;
+        }
+    }
+
     private static readonly LearningTask Task = LearningTask.Marginal(2, [0]);
 
     private static PendingProposal Pending(long id, int agent = 0) => new(id, id, ActorRefs.Nobody,
@@ -163,5 +184,27 @@ public sealed class ContributionMeterTests
         var split = meter.After(runner, before, runner.RunBatch([new BatchedTask(Task, 1, 1), new BatchedTask(Task, 3, 2)]));
         Assert.All(split, c => Assert.Equal(32, c.Baseline)); // ΔJ 64 over two peers
         Assert.Equal([-16.0, 16.0], split.Select(c => c.Advantage));
+    }
+
+    [Fact]
+    public void A_runner_with_J_but_no_gradient_is_measured_every_kth_task_and_never_audited()
+    {
+        // Audits due before every task, every 2nd task measured: a sampled ledger, and no audit for want of ∇J.
+        var meter = new ContributionMeter(new ContributionSchedule(2, 1, ContributionObjectiveSettings.Default), [1.0]);
+        var runner = new ObjectiveOnlyRunner(10);
+        var measured = new List<TaskContribution?>();
+        for (long sequence = 1; sequence <= 4; sequence++)
+        {
+            var before = meter.Before(runner, sequence, Pending(sequence), [Pending(sequence + 10, agent: 1)]);
+            runner.Run(Task, 1, sequence);
+            measured.Add(before is null ? null : meter.After(runner, before));
+        }
+        Assert.Null(measured[1]);
+        Assert.Null(measured[3]);
+        Assert.Equal((100.0, 81.0, 2L), (measured[0]!.ObjectiveBefore, measured[0]!.ObjectiveAfter, measured[0]!.Scale));
+        Assert.Equal((64.0, 49.0), (measured[2]!.ObjectiveBefore, measured[2]!.ObjectiveAfter));
+        Assert.Equal(30.0, measured[2]!.Credit); // ΔJ 15, counted twice
+        Assert.All(measured.OfType<TaskContribution>(), c => Assert.Empty(c.Audit));
+        Assert.Equal(4, runner.Evaluations); // J before and after each measured task: nothing cached across the gap
     }
 }

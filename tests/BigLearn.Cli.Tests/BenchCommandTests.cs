@@ -20,6 +20,7 @@ public sealed class BenchCommandTests
         foreach (var label in new[] { "cooperative batch B = 4", "cooperative batch B = 16", "11 replicas at once" })
             Assert.Matches(Regex.Escape(label) + @" +: +\d+\.\d task-steps/s, \d+\.\d\d × plain", text);
         Assert.Matches(@"BigLearn-GAN step, default settings \(1 steps\): \d+\.\d ms with 1 thread, \d+\.\d ms with 2 \(\d+\.\d\d×\)", text);
+        Assert.Matches(@"GAN ledger J \(completion-fid, 256 images\), 1 thread: \d+\.\d ms per evaluation = \d+\.\d\d steps \(of \d+\.\d ms timed beside it\)", text);
         var rows = Regex.Matches(text, @"^ +(\d+) +(\d+) +(\d+) +(\d+\.\d\d)? +(\d+)\r?$", RegexOptions.Multiline).ToArray();
         Assert.Equal([1, 100, 1000, 10000], rows.Select(m => int.Parse(m.Groups[1].Value)));
         // At least 50 tasks (--actor-tasks) and 20 per agent, so large populations are timed in their steady flow.

@@ -33,7 +33,8 @@ public sealed class GanRunCommandTests : IDisposable
 
         Assert.True(code == 0, error.ToString());
         foreach (var file in new[] { "config.conf", "metrics.csv", "agents.csv", "summary.json", "report.md", "log.jsonl",
-                     "plots/samples.png", "plots/completions-regions.png", "plots/completions-ratios.png", "plots/diversity.png" })
+                     "plots/samples.png", "plots/completions-regions.png", "plots/completions-ratios.png", "plots/diversity.png",
+                     "contributions.json", "groups.csv", "plots/credit-by-group.png" }) // the smoke config keeps a sampled ledger
             Assert.True(File.Exists(Path.Combine(outDir, file)), file);
         Assert.False(File.Exists(Path.Combine(outDir, ".incomplete")));
 

@@ -88,4 +88,58 @@ public sealed class GanExperimentConfigTests : IDisposable
         Assert.All(joint.Masks, m => Assert.Equal("joint", m));
         Assert.Contains(biglearn.Masks, m => m != "joint");
     }
+
+    [Fact]
+    public void The_ledger_is_on_by_default_with_completion_fid_every_25th_task_and_no_audits()
+    {
+        var ledger = GanExperimentConfig.Load(Write(Minimal)).Ledger!;
+        Assert.Equal((25L, 0L, "completion-fid", 256, 888L), (ledger.Every, ledger.AuditEvery, ledger.Objective.Name, ledger.Objective.Samples, ledger.Objective.Seed));
+        var config = GanExperimentConfig.Load(Write(Minimal), ["ledger.every=0"]);
+        Assert.Null(config.Ledger);
+        Assert.Null(config.Population.Contributions);
+        Assert.Null(config.Run.Ledger);
+        // A subset of the test split bounds J's default batch; the smoke config keeps a sampled ledger on for CI.
+        Assert.Equal(100, GanExperimentConfig.Load(Write(Minimal), ["data.test-images=100"]).Ledger!.Objective.Samples);
+        var smoke = GanExperimentConfig.Load(TestFiles.Config("gan-smoke.conf"));
+        Assert.Equal((4L, 0L, 128), (smoke.Ledger!.Every, smoke.Ledger.AuditEvery, smoke.Ledger.Objective.Samples));
+        Assert.Same(smoke.Ledger, smoke.Population.Contributions);
+        Assert.Equal(JudgedGenerator.Average, GanRunFactory.JudgedBy(smoke.Ledger.Objective));
+        var trained = GanExperimentConfig.Load(Write(Minimal), ["ledger.objective=completion-fid-trained"]).Ledger!;
+        Assert.Equal(("completion-fid-trained", JudgedGenerator.Trained), (trained.Objective.Name, GanRunFactory.JudgedBy(trained.Objective)));
+    }
+
+    [Theory]
+    [InlineData("ledger.audit-every=5", "ledger.audit-every = 5 is not allowed (0 for a gan run: alignment audits need ∇J, and its J, completion-fid, is measured without one)")]
+    [InlineData("ledger.objective=joint-nll", "ledger.objective = joint-nll is not allowed (one of: completion-fid, completion-fid-trained for a gan run)")]
+    [InlineData("ledger.samples=1", "ledger.samples = 1 is not allowed")]
+    [InlineData("ledger.every=-2", "ledger.every = -2 is not allowed")]
+    public void A_ledger_key_a_gan_run_cannot_honour_is_refused_in_one_line_naming_key_value_and_what_is_allowed(string set, string expected)
+    {
+        var e = Assert.Throws<ConfigException>(() => GanExperimentConfig.Load(Write(Minimal), [set]));
+        Assert.Contains(expected, e.Message);
+        Assert.StartsWith(Path.Combine(_folder, "gan.conf") + " (--set): ", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void More_ledger_samples_than_held_out_images_are_refused_before_and_after_the_data_is_loaded()
+    {
+        var e = Assert.Throws<ConfigException>(() => GanExperimentConfig.Load(Write(Minimal), ["data.test-images=100", "ledger.samples=101"]));
+        Assert.Contains("ledger.samples = 101 is not allowed (an integer in [2, 100])", e.Message);
+
+        var config = GanExperimentConfig.Load(Write(Minimal), ["ledger.samples=300"]);
+        var late = Assert.Throws<ConfigException>(() => LedgerSection.CheckSamples(config.Source, config.Ledger, 200, "held-out test images"));
+        Assert.EndsWith("ledger.samples = 300 is not allowed (at most the 200 held-out test images)", late.Message);
+        var plain = GanExperimentConfig.Load(Write(Minimal));
+        var byDefault = Assert.Throws<ConfigException>(() => LedgerSection.CheckSamples(plain.Source, plain.Ledger, 200, "held-out test images"));
+        Assert.Contains("ledger.samples = 256 (the default) is not allowed", byDefault.Message);
+        LedgerSection.CheckSamples(config.Source, config.Ledger, 300, "held-out test images"); // enough: no error
+    }
+
+    [Fact]
+    public void A_mixture_run_refuses_the_gan_objective()
+    {
+        var e = Assert.Throws<ConfigException>(() => ExperimentConfig.Load(TestFiles.Config("gmm25-smoke.conf"), ["ledger.objective=completion-fid"]));
+        Assert.Contains("ledger.objective = completion-fid is not allowed (one of: joint-reverse-kl, joint-nll)", e.Message);
+    }
 }

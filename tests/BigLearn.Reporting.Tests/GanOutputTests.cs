@@ -73,7 +73,8 @@ public sealed class GanOutputTests : IDisposable
         Assert.Equal(GanRunWriter.MetricsHeader, metrics[0]);
         Assert.Equal("0,0,250,,,0", metrics[1]);
         var agents = File.ReadAllLines(Path.Combine(_folder, "agents.csv"));
-        Assert.Equal("2,pixels,25,25,0,0,,", agents[3]);
+        Assert.Equal(GanRunWriter.AgentsHeader, agents[0]);
+        Assert.Equal("2,pixels,25,25,0,0,,,,,,,", agents[3]); // without a ledger its five columns are empty, as for the GMM
         var report = File.ReadAllText(Path.Combine(_folder, "report.md"));
         Assert.Contains("| top half observed | 0.7 | 0.3 | 0.69 |", report);
         Assert.Contains("| 0.25 | 4.1 | 40% |", report);

@@ -41,16 +41,16 @@ internal sealed class ContributionMeter(ContributionSchedule schedule, IReadOnly
     /// </summary>
     internal Measurement? Before(ITaskRunner runner, long firstSequence, IReadOnlyList<PendingProposal> running, IEnumerable<PendingProposal> waiting)
     {
-        if (runner is not IContributionProbe probe) return null;
+        if (runner is not IObjectiveProbe probe) return null;
         bool measure = false, audit = false;
         for (long s = firstSequence; s < firstSequence + running.Count; s++)
         {
             measure |= Schedule.Measures(s);
-            audit |= Schedule.Audits(s);
+            audit |= Schedule.Audits(s) && runner is IContributionProbe;
         }
         if (!measure && !audit) return null;
         var pool = waiting as IReadOnlyCollection<PendingProposal> ?? waiting.ToArray();
-        var alignments = audit ? Audit(probe, pool.Concat(running), firstSequence) : [];
+        var alignments = audit ? Audit((IContributionProbe)runner, pool.Concat(running), firstSequence) : [];
         if (!measure) return new Measurement(false, double.NaN, alignments);
         double before = Objective(runner, probe);
         double baseline = running.Count == 1 && Schedule.BaselineProbes > 0 && runner is ICounterfactualProbe counterfactual
@@ -62,7 +62,7 @@ internal sealed class ContributionMeter(ContributionSchedule schedule, IReadOnly
     /// <summary>Completes <paramref name="measurement"/> after the task ran.</summary>
     internal TaskContribution After(ITaskRunner runner, Measurement measurement)
     {
-        double after = measurement.Measured && runner is IContributionProbe probe ? Objective(runner, probe) : double.NaN;
+        double after = measurement.Measured && runner is IObjectiveProbe probe ? Objective(runner, probe) : double.NaN;
         return new TaskContribution(measurement.Measured, measurement.Before, after, Schedule.Every, measurement.Audit, Baseline: measurement.Baseline);
     }
 
@@ -90,7 +90,7 @@ internal sealed class ContributionMeter(ContributionSchedule schedule, IReadOnly
         _cachedVersion = long.MinValue;
     }
 
-    private double Objective(ITaskRunner runner, IContributionProbe probe)
+    private double Objective(ITaskRunner runner, IObjectiveProbe probe)
     {
         if (ReferenceEquals(runner, _cachedRunner) && runner.Version == _cachedVersion) return _cachedObjective;
         _cachedObjective = probe.EvaluateObjective();

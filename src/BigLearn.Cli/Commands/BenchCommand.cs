@@ -7,7 +7,7 @@ namespace BigLearn.Cli.Commands;
 
 /// <summary>
 /// <c>biglearn bench [--tasks N] [--actor-tasks N] [--gan-steps N]</c>: (a) steps/s of the §4.1 trainer as a plain loop and through the actors
-/// (one agent, lockstep) and their ratio, then cooperative batches (B = 4, 16) and 11 replicas on all cores as ratios of the plain loop, and the GAN's step with 1 and 2 threads; (b) tasks/s and memory per agent with 1, 100, 1,000 and 10,000 agents (no-op model, at least 20 tasks per agent), and
+/// (one agent, lockstep) and their ratio, then cooperative batches (B = 4, 16) and 11 replicas on all cores as ratios of the plain loop, and the GAN's step with 1 and 2 threads and its ledger's J; (b) tasks/s and memory per agent with 1, 100, 1,000 and 10,000 agents (no-op model, at least 20 tasks per agent), and
 /// each size's tasks/s as a ratio of 100 agents'.
 /// </summary>
 internal static partial class BenchCommand
@@ -67,6 +67,7 @@ internal static partial class BenchCommand
             output.WriteLine(Invariant($"    {other.Label,-26}: {other.StepsPerSecond,8:0.0} task-steps/s, {other.StepsPerSecond / trainer.PlainStepsPerSecond:0.00} × plain"));
         var gan = TrainerBenchmark.GanStep(ganSteps);
         output.WriteLine(Invariant($"    BigLearn-GAN step, default settings ({ganSteps} steps): {gan.OneThreadMilliseconds:0.0} ms with 1 thread, {gan.TwoThreadMilliseconds:0.0} ms with 2 ({gan.TwoThreadSpeedUp:0.00}×); {gan.OneThreadMilliseconds * trainer.PlainStepsPerSecond / 1000:0} GMM steps' time"));
+        output.WriteLine(Invariant($"    GAN ledger J (completion-fid, {gan.LedgerSamples} images), 1 thread: {gan.LedgerMilliseconds:0.0} ms per evaluation = {gan.LedgerInSteps:0.00} steps (of {gan.LedgerStepMilliseconds:0.0} ms timed beside it)"));
         output.WriteLine($"(b) actor throughput with a no-op model, at least {actorTasks} tasks and {TasksPerAgent} per agent, free scheduling, 1 credit");
         output.WriteLine("    agents       tasks      tasks/s   vs 100 agents   bytes/agent");
         double? hundred = null;

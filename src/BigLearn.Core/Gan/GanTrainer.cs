@@ -73,6 +73,9 @@ public sealed partial class GanTrainer : ITaskRunner, IImageCompleter, IDisposab
     /// <summary>The discriminator.</summary>
     internal GanDiscriminator Discriminator => _discriminator;
 
+    /// <summary>The moving average of the trained generator (what <see cref="Complete"/> runs).</summary>
+    internal GanGenerator AverageGenerator => _average;
+
     /// <summary>The device the networks and the training images live on.</summary>
     public Device Device => _images.device;
 
@@ -228,9 +231,10 @@ public sealed partial class GanTrainer : ITaskRunner, IImageCompleter, IDisposab
         for (int i = 0; i < target.Length; i++) target[i].copy_(source[i]);
     }
 
-    /// <summary>Disposes the networks, the optimiser buffers and the training images.</summary>
+    /// <summary>Disposes the networks, the optimiser buffers, the training images and the ledger's objective.</summary>
     public void Dispose()
     {
+        _contributionObjective?.Dispose();
         _generatorAdam.Dispose();
         _discriminatorAdam.Dispose();
         _generator.Dispose();

@@ -27,6 +27,17 @@ public static class ContributionFigures
         return found < 0 ? new double[summary.Groups.Count] : (double[])timeline[found].GroupCredit.Clone();
     }
 
+    /// <summary>J in words: "joint-reverse-kl with 1000 fixed samples", "completion-fid of the generator's moving average on 256 fixed held-out images".</summary>
+    public static string Describe(ContributionSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        if (summary.Objective == ContributionObjectiveSettings.NameOf(ContributionObjectiveKind.CompletionFid))
+            return I($"{summary.Objective} of the generator's moving average on {summary.Samples} fixed held-out images");
+        if (summary.Objective == ContributionObjectiveSettings.NameOf(ContributionObjectiveKind.CompletionFidTrained))
+            return I($"{summary.Objective}, the trained generator's completion FID on {summary.Samples} fixed held-out images");
+        return I($"{summary.Objective} with {summary.Samples} fixed samples");
+    }
+
     /// <summary>At most <paramref name="max"/> timeline points, evenly spaced, the last one always included.</summary>
     public static IReadOnlyList<CreditPoint> Thin(IReadOnlyList<CreditPoint> timeline, int max)
     {
@@ -46,7 +57,7 @@ public static class ContributionFigures
         string how = summary.Sampled
             ? I($"Credits are sampled: every {summary.Every}-th task was measured and its ΔJ counted {summary.Every} times, so they are estimates. ")
             : "";
-        sentences.Add(how + I($"J ({summary.Objective}, {summary.Samples} fixed samples) went from {summary.InitialObjective:0.####} to {summary.FinalObjective:0.####}; the credits add up to {summary.TotalCredit:0.####}") +
+        sentences.Add(how + I($"J ({Describe(summary)}) went from {summary.InitialObjective:0.####} to {summary.FinalObjective:0.####}; the credits add up to {summary.TotalCredit:0.####}") +
                       (summary.Sampled ? "." : I($" (ledger balanced to {summary.Imbalance:0.#e+0} relative).")));
         long half = budget / 2;
         foreach (var (name, from, until) in new[] { ("first", 0L, half), ("second", half, budget) })

@@ -26,7 +26,7 @@ public static class ContributionOutputs
     public const string GroupsHeader = "group,agents,tasks,steps,rejections,credit,credit_share,alignment,audits,measured_tasks,sampled,credit_cv,corrected_cv,agents_differ_p,shrinkage";
 
     /// <summary>Writes the ledger's files (none without a ledger); returns them relative to <paramref name="folder"/>.</summary>
-    public static IReadOnlyList<string> Write(ExperimentOutcome outcome, string folder, string plotsFolder)
+    public static IReadOnlyList<string> Write(IContributionRun outcome, string folder, string plotsFolder)
     {
         if (outcome.Contributions is not { } summary) return [];
         var files = new List<string>();
@@ -40,14 +40,14 @@ public static class ContributionOutputs
     }
 
     /// <summary>The ledger columns of agent <paramref name="id"/> for <c>agents.csv</c> (empty fields without a ledger).</summary>
-    public static string AgentCells(ExperimentOutcome outcome, int id)
+    public static string AgentCells(IContributionRun outcome, int id)
     {
         var a = outcome.Contributions?.Agents.FirstOrDefault(x => x.Id == id);
         return a is null ? ",,,,,,," : I($",{R(a.Credit)},{R(a.Share)},{R(a.Alignment)},{a.Audits},{a.MeasuredTasks},{R(a.CorrectedCredit)},{R(a.Advantage)}");
     }
 
     /// <summary>One row per group: its tallies and its ledger figures.</summary>
-    public static string GroupsCsv(ExperimentOutcome outcome, ContributionSummary summary)
+    public static string GroupsCsv(IContributionRun outcome, ContributionSummary summary)
     {
         var text = new StringBuilder(GroupsHeader).Append('\n');
         foreach (var g in outcome.Groups)
@@ -78,7 +78,7 @@ public static class ContributionOutputs
     }
 
     /// <summary>The whole ledger as indented JSON: totals, groups and agents ranked by credit, halves, windows, timeline, audits.</summary>
-    public static string Json(ExperimentOutcome outcome, ContributionSummary summary)
+    public static string Json(IContributionRun outcome, ContributionSummary summary)
     {
         return IndentedJson.Render(json =>
         {
@@ -191,16 +191,19 @@ public static class ContributionOutputs
     }
 
     /// <summary>The report's section: how the ledger was measured, the group table, the sentences and the plots.</summary>
-    public static string Markdown(ExperimentOutcome outcome, string plotsFolder)
+    public static string Markdown(IContributionRun outcome, string plotsFolder)
     {
         if (outcome.Contributions is not { } summary) return "";
         var text = new StringBuilder();
         text.AppendLine();
         text.AppendLine("## Per-agent contributions");
         text.AppendLine();
+        string audits = summary.AuditEvery > 0
+            ? I($"alignment = cosine of a task's gradient with ∇J, audited every {summary.AuditEvery} tasks.")
+            : "no alignment audits (ledger.audit-every = 0; GAN runs have none: their J is measured without a gradient).";
         text.AppendLine(summary.Sampled
-            ? I($"Credit = ΔJ of a task, J = {summary.Objective} with {summary.Samples} fixed samples, measured on every {summary.Every}-th task and **scaled by {summary.Every} (sampled estimates)**; alignment = cosine of a task's gradient with ∇J, audited every {summary.AuditEvery} tasks.")
-            : I($"Credit = ΔJ = J(θ before) − J(θ after) of each task, J = {summary.Objective} with {summary.Samples} fixed samples, measured on every task (exact: the credits sum to J(θ₀) − J(θ_final)); alignment = cosine of a task's gradient with ∇J, audited every {summary.AuditEvery} tasks."));
+            ? I($"Credit = ΔJ of a task, J = {ContributionFigures.Describe(summary)}, measured on every {summary.Every}-th task and **scaled by {summary.Every} (sampled estimates)**; {audits}")
+            : I($"Credit = ΔJ = J(θ before) − J(θ after) of each task, J = {ContributionFigures.Describe(summary)}, measured on every task (exact: the credits sum to J(θ₀) − J(θ_final)); {audits}"));
         text.AppendLine();
         if (summary.BaselineProbes > 0)
             text.AppendLine(I($"Corrected credit = a typical peer's credit for as many tasks + the group's advantage over typical peers at the same θ (estimated by {summary.BaselineProbes} counterfactual task(s) per task) + the agent's own deviation, kept in the measure its group's agents differ more than chance (permutation test)."));
@@ -212,12 +215,12 @@ public static class ContributionOutputs
             var row = outcome.Groups.First(x => x.Name == g.Name);
             double corrected = summary.Agents.Where(a => a.Group == g.Name).Sum(a => a.CorrectedCredit);
             string differ = double.IsNaN(g.AgentsDifferP) ? "-" : I($"{(g.AgentsDifferP <= 0.05 ? "yes" : "no")} (p = {g.AgentsDifferP:0.###})");
-            text.AppendLine(I($"| {g.Name} | {row.Agents} | {row.Tasks} | {g.Credit:0.####} | {g.Share:P1} | {corrected:0.####} | {g.Alignment:0.###} | {differ} |"));
+            text.AppendLine(I($"| {g.Name} | {row.Agents} | {row.Tasks} | {g.Credit:0.####} | {g.Share:P1} | {corrected:0.####} | {(double.IsFinite(g.Alignment) ? I($"{g.Alignment:0.###}") : "–")} | {differ} |"));
         }
         text.AppendLine();
         foreach (var sentence in ContributionFigures.Sentences(summary, outcome.Budget)) text.AppendLine(sentence);
         text.AppendLine();
-        foreach (var plot in ContributionPlots.Names) text.AppendLine($"![{Path.GetFileNameWithoutExtension(plot)}]({plotsFolder}/{plot})");
+        foreach (var plot in ContributionPlots.NamesFor(summary)) text.AppendLine($"![{Path.GetFileNameWithoutExtension(plot)}]({plotsFolder}/{plot})");
         return text.ToString();
     }
 

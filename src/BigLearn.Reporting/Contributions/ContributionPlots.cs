@@ -7,29 +7,41 @@ namespace BigLearn.Reporting.Contributions;
 
 /// <summary>
 /// The ledger's PNGs (ScottPlot 5): cumulative credit by group over the run (stacked), each group's share of the credit per
-/// window (stacked bars), credit per agent (sorted bars, coloured by group) and the alignment with ∇J over the run by group.
+/// window (stacked bars), credit per agent (sorted bars, coloured by group) and, when the run audited, the alignment with ∇J over
+/// the run by group.
 /// </summary>
 public static class ContributionPlots
 {
     /// <summary>The files, in drawing order.</summary>
     public static IReadOnlyList<string> Names { get; } = ["credit-by-group.png", "credit-share-by-window.png", "credit-by-agent.png", "alignment.png"];
 
+    /// <summary>
+    /// The files a ledger gets: all of <see cref="Names"/>, less <c>alignment.png</c> when it kept no audits (<c>ledger.audit-every = 0</c>,
+    /// and every GAN run): an empty plot says nothing.
+    /// </summary>
+    public static IReadOnlyList<string> NamesFor(ContributionSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        return summary.AuditEvery > 0 ? Names : Names.Take(3).ToArray();
+    }
+
     private const int Width = 720;
     private const int Height = 480;
 
-    /// <summary>Writes the plots into <paramref name="folder"/>; returns their names.</summary>
-    public static IReadOnlyList<string> WriteAll(ExperimentOutcome outcome, ContributionSummary summary, string folder)
+    /// <summary>Writes the plots (<see cref="NamesFor"/>) into <paramref name="folder"/>; returns their names.</summary>
+    public static IReadOnlyList<string> WriteAll(IContributionRun outcome, ContributionSummary summary, string folder)
     {
         Directory.CreateDirectory(folder);
         var palette = new ScottPlot.Palettes.Category10();
         WriteStacked(outcome, summary, palette, Path.Combine(folder, Names[0]));
         WriteWindows(outcome, summary, palette, Path.Combine(folder, Names[1]));
         WriteAgents(outcome, summary, palette, Path.Combine(folder, Names[2]));
-        WriteAlignment(outcome, summary, palette, Path.Combine(folder, Names[3]));
-        return Names;
+        var names = NamesFor(summary);
+        if (names.Contains(Names[3])) WriteAlignment(outcome, summary, palette, Path.Combine(folder, Names[3]));
+        return names;
     }
 
-    private static void WriteStacked(ExperimentOutcome outcome, ContributionSummary summary, IPalette palette, string path)
+    private static void WriteStacked(IContributionRun outcome, ContributionSummary summary, IPalette palette, string path)
     {
         var plot = new Plot();
         var points = ContributionFigures.Thin(summary.Timeline, 2000);
@@ -57,7 +69,7 @@ public static class ContributionPlots
 
     // One bar per window, as wide as the window: each group's share of that window's credit, the positive shares stacked up
     // from 0 and the negative ones (groups that raised J) down from it.
-    private static void WriteWindows(ExperimentOutcome outcome, ContributionSummary summary, IPalette palette, string path)
+    private static void WriteWindows(IContributionRun outcome, ContributionSummary summary, IPalette palette, string path)
     {
         var plot = new Plot();
         var bars = new List<Bar>();
@@ -85,7 +97,7 @@ public static class ContributionPlots
         plot.SavePng(path, Width, Height);
     }
 
-    private static void WriteAgents(ExperimentOutcome outcome, ContributionSummary summary, IPalette palette, string path)
+    private static void WriteAgents(IContributionRun outcome, ContributionSummary summary, IPalette palette, string path)
     {
         var plot = new Plot();
         var ranked = summary.Agents.OrderByDescending(a => a.Credit).ThenBy(a => a.Id).ToArray();
@@ -104,7 +116,7 @@ public static class ContributionPlots
         plot.SavePng(path, Width, Height);
     }
 
-    private static void WriteAlignment(ExperimentOutcome outcome, ContributionSummary summary, IPalette palette, string path)
+    private static void WriteAlignment(IContributionRun outcome, ContributionSummary summary, IPalette palette, string path)
     {
         var plot = new Plot();
         for (int g = 0; g < summary.Groups.Count; g++)

@@ -25,9 +25,9 @@ public static class ContributionWindows
     public const double RoundingLevel = 1e-12;
 
     /// <summary>The windows between consecutive evaluation points of <paramref name="outcome"/> (and the run's start and end).</summary>
-    public static IReadOnlyList<CreditWindow> Of(ExperimentOutcome outcome, ContributionSummary summary)
+    public static IReadOnlyList<CreditWindow> Of(IContributionRun outcome, ContributionSummary summary)
     {
-        var bounds = outcome.Evaluations.Select(e => e.Tasks).Append(0).Append(outcome.Tasks).Distinct().Order().ToArray();
+        var bounds = outcome.EvaluationTasks.Append(0).Append(outcome.Tasks).Distinct().Order().ToArray();
         var windows = new List<CreditWindow>(bounds.Length);
         for (int i = 1; i < bounds.Length; i++)
         {

@@ -6,8 +6,8 @@ namespace BigLearn.Reporting.Contributions;
 
 /// <summary>
 /// The run's scalar curves as TensorBoard event files (TorchSharp's <c>SummaryWriter</c>), so that
-/// <c>tensorboard --logdir RUN/tensorboard</c> shows them: the evaluation figures per evaluation point and, with a
-/// ledger, J and every group's cumulative credit (at most <see cref="MaxCreditPoints"/> points) and alignment per audit.
+/// <c>tensorboard --logdir RUN/tensorboard</c> shows them: the kind's evaluation figures per evaluation point
+/// (<see cref="IContributionRun.EvaluationScalars"/>) and, with a ledger, J and every group's cumulative credit (at most <see cref="MaxCreditPoints"/> points) and alignment per audit.
 /// The step of every scalar is the number of tasks done.
 /// </summary>
 public static class TensorBoardExport
@@ -18,24 +18,17 @@ public static class TensorBoardExport
     /// <summary>Most points written per credit curve (the writer opens the file once per scalar).</summary>
     public const int MaxCreditPoints = 500;
 
-    /// <summary>The tags written for every evaluation point.</summary>
+    /// <summary>The tags a Gaussian-mixture run writes for every evaluation point.</summary>
     public static IReadOnlyList<string> EvaluationTags { get; } =
         ["evaluation/reverse_kl", "evaluation/forward_kl", "evaluation/high_quality_fraction", "evaluation/modes_covered"];
 
     /// <summary>Writes the event file into <paramref name="folder"/>; returns its name relative to it.</summary>
-    public static IReadOnlyList<string> Write(ExperimentOutcome outcome, string folder)
+    public static IReadOnlyList<string> Write(IContributionRun outcome, string folder)
     {
         Directory.CreateDirectory(folder);
         var before = Directory.GetFiles(folder).ToHashSet();
         var writer = torch.utils.tensorboard.SummaryWriter(folder);
-        foreach (var e in outcome.Evaluations)
-        {
-            int step = Step(e.Tasks);
-            Add(writer, EvaluationTags[0], e.ReverseKl, step);
-            Add(writer, EvaluationTags[1], e.ForwardKl, step);
-            Add(writer, EvaluationTags[2], e.HighQualityFraction, step);
-            Add(writer, EvaluationTags[3], e.ModesCovered, step);
-        }
+        foreach (var e in outcome.EvaluationScalars) Add(writer, e.Tag, e.Value, Step(e.Tasks));
         if (outcome.Contributions is { } summary)
         {
             foreach (var p in ContributionFigures.Thin(summary.Timeline, MaxCreditPoints))
@@ -55,9 +48,10 @@ public static class TensorBoardExport
         return Directory.GetFiles(folder).Where(f => !before.Contains(f)).Select(Path.GetFileName).OfType<string>().ToArray();
     }
 
-    /// <summary>The tags a run of <paramref name="summary"/>'s groups writes besides <see cref="EvaluationTags"/>.</summary>
+    /// <summary>The tags a run of <paramref name="summary"/>'s groups writes besides its evaluation figures (alignment only with audits).</summary>
     public static IReadOnlyList<string> LedgerTags(ContributionSummary summary) =>
-        ["ledger/objective", .. summary.Groups.Select(g => $"credit/{g.Name}"), .. summary.Groups.Select(g => $"alignment/{g.Name}"),
+        ["ledger/objective", .. summary.Groups.Select(g => $"credit/{g.Name}"),
+         .. summary.AuditEvery > 0 ? summary.Groups.Select(g => $"alignment/{g.Name}") : [],
          .. summary.Groups.Select(g => $"credit_share/{g.Name}")];
 
     // TensorBoard has no NaN-free guarantee to keep; skipping a non-finite value keeps the curves drawable.

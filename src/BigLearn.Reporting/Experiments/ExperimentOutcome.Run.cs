@@ -1,9 +1,23 @@
 using System.Globalization;
+using BigLearn.Reporting.Contributions;
 
 namespace BigLearn.Reporting.Experiments;
 
-public sealed partial record ExperimentOutcome : IRunOutcome
+public sealed partial record ExperimentOutcome : IRunOutcome, IContributionRun
 {
+    /// <inheritdoc />
+    public IReadOnlyList<long> EvaluationTasks => Evaluations.Select(e => e.Tasks).ToArray();
+
+    /// <inheritdoc />
+    /// <remarks>The §4.1 figures, <see cref="TensorBoardExport.EvaluationTags"/>, point by point.</remarks>
+    public IReadOnlyList<EvaluationScalar> EvaluationScalars => Evaluations.SelectMany(e => new EvaluationScalar[]
+    {
+        new(TensorBoardExport.EvaluationTags[0], e.Tasks, e.ReverseKl),
+        new(TensorBoardExport.EvaluationTags[1], e.Tasks, e.ForwardKl),
+        new(TensorBoardExport.EvaluationTags[2], e.Tasks, e.HighQualityFraction),
+        new(TensorBoardExport.EvaluationTags[3], e.Tasks, e.ModesCovered),
+    }).ToArray();
+
     /// <inheritdoc />
     public double TotalSeconds => WallSeconds;
 

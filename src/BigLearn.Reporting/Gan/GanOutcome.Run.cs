@@ -1,9 +1,24 @@
 using System.Globalization;
+using BigLearn.Reporting.Contributions;
 
 namespace BigLearn.Reporting.Gan;
 
-public sealed partial record GanOutcome : IRunOutcome
+public sealed partial record GanOutcome : IRunOutcome, IContributionRun
 {
+    /// <summary>The TensorBoard tags of the quick checks: classifier FID and the two latest losses.</summary>
+    public static IReadOnlyList<string> EvaluationTags { get; } = ["evaluation/classifier_fid_quick", "evaluation/discriminator_loss", "evaluation/generator_loss"];
+
+    /// <inheritdoc />
+    public IReadOnlyList<long> EvaluationTasks => Curve.Select(p => p.Tasks).ToArray();
+
+    /// <inheritdoc />
+    public IReadOnlyList<EvaluationScalar> EvaluationScalars => Curve.SelectMany(p => new EvaluationScalar[]
+    {
+        new(EvaluationTags[0], p.Tasks, p.ClassifierFid),
+        new(EvaluationTags[1], p.Tasks, p.DiscriminatorLoss),
+        new(EvaluationTags[2], p.Tasks, p.GeneratorLoss),
+    }).ToArray();
+
     /// <inheritdoc />
     public double TotalSeconds => TrainingSeconds + EvaluationSeconds;
 

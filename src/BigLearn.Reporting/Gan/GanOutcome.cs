@@ -1,3 +1,4 @@
+using BigLearn.Core.Evaluation.Contributions;
 using BigLearn.Reporting.Experiments;
 
 namespace BigLearn.Reporting.Gan;
@@ -71,6 +72,9 @@ public sealed partial record GanOutcome(
 {
     /// <summary>True when the run was stopped (Ctrl-C, SIGTERM) before its budget; the figures describe the model at that point.</summary>
     public bool Interrupted { get; init; }
+
+    /// <summary>The per-agent contribution ledger, J = completion-fid (null when <c>ledger.every = 0</c>).</summary>
+    public ContributionSummary? Contributions { get; init; }
 
     /// <summary>Share of the planned steps that were not applied.</summary>
     public double NanStepFraction => Steps + NanSteps == 0 ? 0 : (double)NanSteps / (Steps + NanSteps);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using BigLearn.Reporting.Contributions;
 
 namespace BigLearn.Reporting.Gan;
 
@@ -40,6 +41,7 @@ public static class GanReport
         md.Append("## Groups\n\n| group | agents | masks | share | window | tasks | steps | rejections |\n|---|---|---|---|---|---|---|---|\n");
         foreach (var g in outcome.Groups)
             md.Append(Invariant($"| {g.Name} | {g.Agents} | `{g.Masks}` | {g.Share} | [{g.Start}, {g.Stop}) | {g.Tasks} | {g.Steps} | {g.Rejections} |\n"));
+        md.Append(ContributionOutputs.Markdown(outcome, plotsFolder));
         md.Append('\n');
         foreach (var plot in plots) md.Append($"![{plot}]({plotsFolder}/{plot})\n\n");
         return md.ToString();

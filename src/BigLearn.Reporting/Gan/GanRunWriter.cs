@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using BigLearn.Reporting.Contributions;
 using BigLearn.Reporting.Experiments;
 
 namespace BigLearn.Reporting.Gan;
@@ -8,7 +9,8 @@ namespace BigLearn.Reporting.Gan;
 /// <summary>
 /// Writes an adversarial run's outputs (docs/outputs.md) into a folder being staged: <c>metrics.csv</c> (the quick checks),
 /// <c>agents.csv</c>, <c>summary.json</c> (the §4.2 figures under the keys docs/outputs.md names), <c>report.md</c> and
-/// <c>plots/</c> (the image grids, the FID curve and the diversity curve).
+/// <c>plots/</c> (the image grids, the FID curve and the diversity curve), and with a ledger its files as for the GMM
+/// (<see cref="ContributionOutputs"/>).
 /// </summary>
 /// <remarks>
 /// <c>summary.json</c> is reproducible in lockstep mode: two runs with the same seed and settings write the same bytes except
@@ -39,6 +41,7 @@ public static class GanRunWriter
         Text("summary.json", SummaryJson(outcome));
         var plots = GanPlots.WriteAll(outcome, Path.Combine(folder, PlotsFolder));
         files.AddRange(plots.Select(p => $"{PlotsFolder}/{p}"));
+        files.AddRange(ContributionOutputs.Write(outcome, folder, PlotsFolder));
         Text("report.md", GanReport.Markdown(outcome, PlotsFolder, plots));
         return files;
     }
@@ -52,12 +55,16 @@ public static class GanRunWriter
         return text.ToString();
     }
 
+    /// <summary>The header of <c>agents.csv</c>: the agent's tallies, then the ledger's columns (empty without a ledger), as for the GMM.</summary>
+    public const string AgentsHeader = "id,group,tasks,steps,rejections,restarts,first_generator_loss,last_generator_loss" + ContributionOutputs.AgentColumns;
+
     /// <summary>One row per agent, by id.</summary>
     public static string AgentsCsv(GanOutcome outcome)
     {
-        var text = new StringBuilder("id,group,tasks,steps,rejections,restarts,first_generator_loss,last_generator_loss\n");
+        var text = new StringBuilder(AgentsHeader).Append('\n');
         foreach (var a in outcome.Agents)
-            text.Append(Invariant($"{a.Id},{a.Group},{a.Tasks},{a.Steps},{a.Rejections},{a.Restarts},{R(a.FirstOwnLoss)},{R(a.LastOwnLoss)}\n"));
+            text.Append(Invariant($"{a.Id},{a.Group},{a.Tasks},{a.Steps},{a.Rejections},{a.Restarts},{R(a.FirstOwnLoss)},{R(a.LastOwnLoss)}"))
+                .Append(ContributionOutputs.AgentCells(outcome, a.Id)).Append('\n');
         return text.ToString();
     }
 
@@ -96,6 +103,7 @@ public static class GanRunWriter
             Finite(json, "data_spread", final.DataSpread);
             json.WriteNumber("evaluated_images", final.EvaluatedImages);
             ExperimentRunWriter.WriteGroups(json, outcome.Groups);
+            if (outcome.Contributions is { } contributions) ContributionOutputs.WriteSummary(json, contributions);
             json.WriteStartObject("timings");
             json.WriteNumber("wall_seconds", Math.Round(outcome.TrainingSeconds + outcome.EvaluationSeconds, 3));
             json.WriteNumber("training_seconds", Math.Round(outcome.TrainingSeconds, 3));

@@ -27,6 +27,8 @@ public sealed class ContributionObjective
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.Samples < 1) throw new ArgumentOutOfRangeException(nameof(settings), settings.Samples, "samples must be at least 1");
+        if (settings.Kind is ContributionObjectiveKind.CompletionFid or ContributionObjectiveKind.CompletionFidTrained)
+            throw new ArgumentException($"{settings.Name} is the objective of GAN runs; a mixture's is joint-reverse-kl or joint-nll", nameof(settings));
         Settings = settings;
         int dim = target.Dim;
         if (settings.Kind == ContributionObjectiveKind.JointReverseKl)

@@ -3,15 +3,25 @@ using BigLearn.Core.Tasks;
 namespace BigLearn.Core.Evaluation.Contributions;
 
 /// <summary>
-/// What the model actor asks of a runner to keep the contribution ledger (docs/contributions.md): the fixed evaluation
-/// objective J(θ) (common random numbers, so J is a deterministic smooth function of θ), its gradient, and the
-/// gradient of one task's loss at the current θ without applying it. Called on the model's thread only; every
-/// computation runs inside its own dispose scope and returns plain numbers.
+/// The least the model actor asks of a runner to keep the contribution ledger (docs/contributions.md): the fixed evaluation
+/// objective J(θ) at the current parameters, its random numbers drawn once so that J is a deterministic function of θ.
+/// Called on the model's thread only; the computation runs inside its own dispose scope and returns a plain number.
+/// A runner whose J has a usable gradient implements <see cref="IContributionProbe"/> too (alignment audits, the split of a
+/// cooperative batch); one that does not (a GAN, whose J is a Fréchet distance) keeps the ΔJ ledger without audits.
 /// </summary>
-public interface IContributionProbe
+public interface IObjectiveProbe
 {
     /// <summary>J(θ) at the current parameters.</summary>
     double EvaluateObjective();
+}
+
+/// <summary>
+/// A <see cref="IObjectiveProbe"/> whose J is smooth in θ: besides J, its gradient and the gradient of one task's loss at the
+/// current θ without applying it, for alignment audits and cooperative batches. Called on the model's thread only; every
+/// computation runs inside its own dispose scope and returns plain numbers.
+/// </summary>
+public interface IContributionProbe : IObjectiveProbe
+{
 
     /// <summary>∇J(θ), flattened in the order of the model's parameter vector.</summary>
     double[] ObjectiveGradient();
@@ -67,6 +77,16 @@ public enum ContributionObjectiveKind
 
     /// <summary>Held-out negative log-likelihood −mean_i log p_θ(x_i) on a fixed batch x_i ~ q.</summary>
     JointNll,
+
+    /// <summary>
+    /// GAN runs: the Fréchet distance, in the evaluation classifier's feature space, between the completions of a fixed held-out
+    /// batch (fixed masks, fixed noise) by the generator's moving average (the one the run delivers and the evaluation scores) and
+    /// the batch itself (<c>Gan.Evaluation.CompletionObjective</c>).
+    /// </summary>
+    CompletionFid,
+
+    /// <summary>The same with the trained generator instead of its moving average: each task's direct effect, adversarial jitter included.</summary>
+    CompletionFidTrained,
 }
 
 /// <summary>The ledger's objective: its kind, the size of its fixed batch and the seed of that batch.</summary>
@@ -78,8 +98,18 @@ public sealed record ContributionObjectiveSettings(ContributionObjectiveKind Kin
     /// <summary>Joint reverse KL with 1000 samples and seed 0.</summary>
     public static ContributionObjectiveSettings Default { get; } = new(ContributionObjectiveKind.JointReverseKl, 1000, 0);
 
-    /// <summary>The name used in configs and outputs: <c>joint-reverse-kl</c> or <c>joint-nll</c>.</summary>
-    public string Name => Kind == ContributionObjectiveKind.JointReverseKl ? "joint-reverse-kl" : "joint-nll";
+    /// <summary>The name used in configs and outputs: <c>joint-reverse-kl</c>, <c>joint-nll</c>, <c>completion-fid</c> or <c>completion-fid-trained</c>.</summary>
+    public string Name => NameOf(Kind);
+
+    /// <summary>The config's spelling of <paramref name="kind"/>.</summary>
+    public static string NameOf(ContributionObjectiveKind kind) => kind switch
+    {
+        ContributionObjectiveKind.JointReverseKl => "joint-reverse-kl",
+        ContributionObjectiveKind.JointNll => "joint-nll",
+        ContributionObjectiveKind.CompletionFid => "completion-fid",
+        ContributionObjectiveKind.CompletionFidTrained => "completion-fid-trained",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown objective"),
+    };
 }
 
 /// <summary>

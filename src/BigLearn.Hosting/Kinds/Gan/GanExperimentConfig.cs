@@ -71,7 +71,13 @@ public sealed partial record GanExperimentConfig(
 
     /// <inheritdoc />
     public RunSettings Run => new(Experiment, Population, Device, Threads, Timeout, FileLogLevel, Masks, Source,
-        Checkpoint, MaxRejectionsInARow, Ledger: null);
+        Checkpoint, MaxRejectionsInARow, Ledger);
+
+    /// <summary>
+    /// When the model measures per-agent contributions (the <c>ledger.*</c> keys under <see cref="LedgerRules.Gan"/>: J = completion-fid,
+    /// every 25th task by default, no audits); null when <c>ledger.every = 0</c>.
+    /// </summary>
+    public Core.Evaluation.Contributions.ContributionSchedule? Ledger { get; init; }
 
     /// <summary>
     /// True: a checkpoint saves G, D, the moving average and both optimisers as TorchSharp state-dictionary files in the bundle
@@ -106,6 +112,7 @@ public sealed partial record GanExperimentConfig(
     {
         stage?.Invoke($"loading {Data.Set} from {Data.Path}");
         var data = Data.Load(Population.Seed);
+        LedgerSection.CheckSamples(Source, Ledger, data.Test.Count, $"held-out test images of {Data.Set} this run loads");
         stage?.Invoke("evaluation classifier (trained once, then cached)");
         GanRunFactory.PrepareClassifier(this, data);
         return new GanSession(this, data, device);
@@ -126,6 +133,7 @@ public sealed partial record GanExperimentConfig(
         "gan.beta1", "gan.beta2", "gan.r1-gamma", "gan.r1-interval", "gan.ema-decay",
         "evaluation.every", "evaluation.quick-samples", "evaluation.samples", "evaluation.diversity-inputs", "evaluation.seed",
         "evaluation.classifier-cache", "evaluation.classifier-epochs",
+        .. LedgerSection.Keys,
         "checkpoint.every", "checkpoint.keep", "agents.max-rejections",
     ];
 
@@ -163,10 +171,15 @@ public sealed partial record GanExperimentConfig(
                 string key = $"groups.{groups[g].Name}.masks";
                 throw new ConfigException($"{source.Where(key)}: {key} = \"{masks[g]}\" is not allowed (noisy(...) views are for Gaussian-mixture runs; a GAN task sees its pixels exactly)");
             }
+        // J's images are held-out test images: a subset asked for in the config bounds them before the data is loaded.
+        var ledger = LedgerSection.Parse(source, budget, seed, LedgerRules.Gan, data.TestImages > 0 ? data.TestImages : 10_000_000);
         PopulationSpec population;
         try
         {
-            population = new PopulationSpec(seed, budget, groups, basics.Scheduling, basics.Credits, evaluation.QuickSamples > 0 ? evaluation.Every : 0);
+            population = new PopulationSpec(seed, budget, groups, basics.Scheduling, basics.Credits, evaluation.QuickSamples > 0 ? evaluation.Every : 0)
+            {
+                Contributions = ledger,
+            };
         }
         catch (PopulationSpecException e)
         {
@@ -178,6 +191,7 @@ public sealed partial record GanExperimentConfig(
         {
             MaxRejectionsInARow = source.GetInt("agents.max-rejections", RunBasics.DefaultMaxRejections, 0, 1_000_000),
             Checkpoint = CheckpointSection.Parse(source, budget),
+            Ledger = ledger,
         };
     }
 

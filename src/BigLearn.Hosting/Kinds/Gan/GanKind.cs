@@ -43,7 +43,7 @@ internal sealed class GanSession(GanExperimentConfig config, ImageDataset data, 
 
     private readonly GanEvaluator _evaluator = new(config, data, device);
 
-    public ModelRuntime CreateRuntime() => GanRunFactory.CreateRuntime(config, data.Train, device, _evaluator);
+    public ModelRuntime CreateRuntime() => GanRunFactory.CreateRuntime(config, data, device, _evaluator);
 
     public IReadOnlyList<ProgressFigure> ProgressFigures => Figures;
 
@@ -70,6 +70,7 @@ internal sealed class GanSession(GanExperimentConfig config, ImageDataset data, 
             groups, agents, curve, final.Figures, final.Grids, Settings(), record.TrainingSeconds, record.WallSeconds - record.TrainingSeconds)
         {
             Interrupted = result.Interrupted,
+            Contributions = record.Contributions,
         };
     }
 
@@ -88,6 +89,9 @@ internal sealed class GanSession(GanExperimentConfig config, ImageDataset data, 
             Invariant($"seed {spec.Seed}, budget {spec.BudgetTasks} tasks, {spec.Mode.ToString().ToLowerInvariant()} scheduling, {spec.Credits} credit(s) per agent"),
             Invariant($"model: mask-conditioned GAN, {gan.Channels} base channels, noise {gan.NoiseDim}, batch {gan.BatchSize}, Adam lr G {gan.GeneratorLearningRate} / D {gan.DiscriminatorLearningRate}, betas ({gan.Beta1}, {gan.Beta2}), R1 γ {gan.R1Gamma} every {gan.R1Interval}, EMA {gan.EmaDecay}"),
             Invariant($"evaluation: {evaluation.Samples} images per figure, {evaluation.DiversityInputs} diversity inputs, quick FID of {evaluation.QuickSamples} samples every {evaluation.Every} tasks, seed {evaluation.Seed}"),
+            config.Ledger is { } ledger
+                ? Invariant($"ledger: J = {ledger.Objective.Name} of the {(GanRunFactory.JudgedBy(ledger.Objective) == Core.Gan.JudgedGenerator.Trained ? "trained generator" : "generator's moving average")} on {ledger.Objective.Samples} held-out images (seed {ledger.Objective.Seed}), measured {(ledger.Exact ? "on every task" : $"on every {ledger.Every}-th task, credits scaled by {ledger.Every}")}, no alignment audits")
+                : "ledger: off (ledger.every = 0)",
             Invariant($"device {config.Device.ToString().ToLowerInvariant()}, {config.Threads} libtorch thread(s)"),
         ];
     }

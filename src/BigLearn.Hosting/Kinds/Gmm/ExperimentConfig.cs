@@ -116,7 +116,7 @@ public sealed partial record ExperimentConfig(
             source.GetLong("evaluation.seed", seed, 0, long.MaxValue));
 
         var (groups, masks) = basics.ParseGroups(source, target.Dimension);
-        var ledger = LedgerSection.Parse(source, budget, seed);
+        var ledger = LedgerSection.Parse(source, budget, seed, LedgerRules.Mixture);
         PopulationSpec population;
         try
         {
