@@ -124,12 +124,14 @@ public sealed class GanLedgerRunTests(GanLedgerRuns runs) : IClassFixture<GanLed
         var run = runs.Exact;
         var ledger = Ledger(run);
         var agents = File.ReadAllLines(Path.Combine(run.Folder, "agents.csv"));
-        Assert.Equal("id,group,tasks,steps,rejections,restarts,first_generator_loss,last_generator_loss,credit,credit_share,alignment,audits,measured_tasks", agents[0]);
+        Assert.Equal("id,group,tasks,steps,rejections,restarts,first_generator_loss,last_generator_loss,credit,credit_share,alignment,audits,measured_tasks,"
+            + "corrected_credit,advantage", agents[0]);
         var rows = agents.Skip(1).Select(l => l.Split(',')).ToArray();
         Assert.Equal(5, rows.Length);
         Assert.Equal(ledger.TotalCredit, rows.Sum(r => double.Parse(r[8], System.Globalization.CultureInfo.InvariantCulture)), 9);
         Assert.Equal(40, rows.Sum(r => long.Parse(r[12], System.Globalization.CultureInfo.InvariantCulture)));
         Assert.All(rows, r => Assert.Equal(("", "0"), (r[10], r[11]))); // no audits: no alignment
+        Assert.All(rows, r => Assert.Equal("", r[13])); // no counterfactual tasks for a GAN: no corrected credit
 
         var groups = File.ReadAllLines(Path.Combine(run.Folder, ContributionOutputs.GroupsFile));
         Assert.Equal(ContributionOutputs.GroupsHeader, groups[0]);

@@ -74,7 +74,7 @@ public sealed class GanOutputTests : IDisposable
         Assert.Equal("0,0,250,,,0", metrics[1]);
         var agents = File.ReadAllLines(Path.Combine(_folder, "agents.csv"));
         Assert.Equal(GanRunWriter.AgentsHeader, agents[0]);
-        Assert.Equal("2,pixels,25,25,0,0,,,,,,,", agents[3]); // without a ledger its five columns are empty, as for the GMM
+        Assert.Equal("2,pixels,25,25,0,0,,,,,,,,,", agents[3]); // without a ledger its seven columns are empty, as for the GMM
         var report = File.ReadAllText(Path.Combine(_folder, "report.md"));
         Assert.Contains("| top half observed | 0.7 | 0.3 | 0.69 |", report);
         Assert.Contains("| 0.25 | 4.1 | 40% |", report);
