@@ -51,7 +51,7 @@ public sealed class ValidationTests : IDisposable
         { ["model.objective=kl"], "model.objective = kl is not allowed (one of: reverse-kl, forward-kl)" },
         { ["model.samples-per-step=0"], "model.samples-per-step = 0 is not allowed (an integer in [1, 10000000])" },
         { ["model.init-spread=-1"], "model.init-spread = -1 is not allowed (a number in [0, 1000000])" },
-        { ["target.dim=4"], "target.dim = 4 is not allowed (an integer in [1, 3])" },
+        { ["target.dim=11"], "target.dim = 11 is not allowed (an integer in [1, 10])" },
         { ["target.size=0"], "target.size = 0 is not allowed (an integer in [1, 20])" },
         { ["target.variance=0"], "target.variance = 0 is not allowed (a number in [1E-09, 1000000])" },
         { ["target.spacing=[1, 2]"], "target.spacing = [1, 2] is not allowed (a number in" },
