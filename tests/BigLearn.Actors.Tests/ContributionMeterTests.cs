@@ -10,20 +10,11 @@ namespace BigLearn.Actors.Tests;
 
 public sealed class ContributionMeterTests
 {
-    /// <summary>θ a scalar moved by −1 per applied step; J(θ) = θ² (evaluations counted); restorable like a real runner.</summary>
-    private sealed class ScalarRunner(double theta) : IBatchTaskRunner, IRestorableRunner, IContributionProbe, ICounterfactualProbe
+    /// <summary>J without ∇J (what a GAN trainer offers): θ a scalar moved by −1 per step, J(θ) = θ² (evaluations counted).</summary>
+    private class ObjectiveOnlyRunner(double theta) : ITaskRunner, IObjectiveProbe
     {
-        public int Counterfactuals { get; private set; }
-
-        // J after the task's inner steps from the current θ, which stays as it is.
-        public double ObjectiveAfter(LearningTask task, int innerSteps, long seed)
-        {
-            Counterfactuals++;
-            return (Theta - innerSteps) * (Theta - innerSteps);
-        }
-
-        public double Theta { get; private set; } = theta;
-        public long Version { get; private set; }
+        public double Theta { get; protected set; } = theta;
+        public long Version { get; protected set; }
         public int Evaluations { get; private set; }
 
         public TaskOutcome Run(LearningTask task, int innerSteps, long batchSeed)
@@ -37,6 +28,19 @@ public sealed class ContributionMeterTests
         {
             Evaluations++;
             return Theta * Theta;
+        }
+    }
+
+    /// <summary>the runner above with ∇J, batches and counterfactual tasks; restorable like a real runner.</summary>
+    private sealed class ScalarRunner(double theta) : ObjectiveOnlyRunner(theta), IBatchTaskRunner, IRestorableRunner, IContributionProbe, ICounterfactualProbe
+    {
+        public int Counterfactuals { get; private set; }
+
+        // J after the task's inner steps from the current θ, which stays as it is.
+        public double ObjectiveAfter(LearningTask task, int innerSteps, long seed)
+        {
+            Counterfactuals++;
+            return (Theta - innerSteps) * (Theta - innerSteps);
         }
 
         public double[] ObjectiveGradient() => [2 * Theta];
@@ -58,27 +62,6 @@ public sealed class ContributionMeterTests
         public RunnerState CaptureState() => new(Version, [Theta], new Dictionary<string, double[]>());
 
         public void RestoreState(RunnerState state) => (Version, Theta) = (state.Version, state.Parameters[0]);
-    }
-
-    /// <summary>J without ∇J (what a GAN trainer offers): θ a scalar moved by −1 per step, J(θ) = θ².</summary>
-    private sealed class ObjectiveOnlyRunner(double theta) : ITaskRunner, IObjectiveProbe
-    {
-        public double Theta { get; private set; } = theta;
-        public long Version { get; private set; }
-        public int Evaluations { get; private set; }
-
-        public TaskOutcome Run(LearningTask task, int innerSteps, long batchSeed)
-        {
-            Theta -= innerSteps;
-            Version += innerSteps;
-            return new TaskOutcome(1, 0.5, 0.1, innerSteps, null, Version);
-        }
-
-        public double EvaluateObjective()
-        {
-            Evaluations++;
-            return Theta * Theta;
-        }
     }
 
     private static readonly LearningTask Task = LearningTask.Marginal(2, [0]);
