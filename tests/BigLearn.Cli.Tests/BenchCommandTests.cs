@@ -17,7 +17,7 @@ public sealed class BenchCommandTests
         Assert.Matches(@"plain Trainer\.RunSequence : +\d+(\.\d)? steps/s", text);
         Assert.Matches(@"actors, 1 agent, lockstep : +\d+(\.\d)? steps/s", text);
         Assert.Contains("(same final parameters: yes)", text); // the actors ran exactly the plain loop's work
-        foreach (var label in new[] { "cooperative batch B = 4", "cooperative batch B = 16", "11 replicas at once" })
+        foreach (var label in new[] { "cooperative batch B = 4", "cooperative batch B = 16", "11 replicas at once", "ledger: J every task", "ledger + 1 baseline probe" })
             Assert.Matches(Regex.Escape(label) + @" +: +\d+\.\d task-steps/s, \d+\.\d\d × plain", text);
         Assert.Matches(@"BigLearn-GAN step, default settings \(1 steps\): \d+\.\d ms with 1 thread, \d+\.\d ms with 2 \(\d+\.\d\d×\)", text);
         Assert.Matches(@"GAN ledger J \(completion-fid, 256 images\), 1 thread: \d+\.\d ms per evaluation = \d+\.\d\d steps \(of \d+\.\d ms timed beside it\)", text);

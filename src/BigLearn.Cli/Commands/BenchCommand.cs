@@ -63,7 +63,11 @@ internal static partial class BenchCommand
         output.WriteLine(Invariant($"    actors, 1 agent, lockstep : {trainer.ActorStepsPerSecond,8:0.0} steps/s ({1000 / trainer.ActorStepsPerSecond:0.00} ms/step)"));
         output.WriteLine(Invariant($"    ratio actors / plain      : {trainer.Ratio,8:0.000}   (same final parameters: {(trainer.SameParameters ? "yes" : "NO")})"));
         // Task-steps/s (a batched task's inner step counts as one, as in the plain loop), as ratios of the plain loop's.
-        foreach (var other in new[] { TrainerBenchmark.Batches(tasks, 4), TrainerBenchmark.Batches(tasks, 16), TrainerBenchmark.Replicas(tasks, Replicas) })
+        foreach (var other in new[]
+                 {
+                     TrainerBenchmark.Batches(tasks, 4), TrainerBenchmark.Batches(tasks, 16), TrainerBenchmark.Replicas(tasks, Replicas),
+                     TrainerBenchmark.Ledger(tasks, probes: 0), TrainerBenchmark.Ledger(tasks, probes: 1),
+                 })
             output.WriteLine(Invariant($"    {other.Label,-26}: {other.StepsPerSecond,8:0.0} task-steps/s, {other.StepsPerSecond / trainer.PlainStepsPerSecond:0.00} × plain"));
         var gan = TrainerBenchmark.GanStep(ganSteps);
         output.WriteLine(Invariant($"    BigLearn-GAN step, default settings ({ganSteps} steps): {gan.OneThreadMilliseconds:0.0} ms with 1 thread, {gan.TwoThreadMilliseconds:0.0} ms with 2 ({gan.TwoThreadSpeedUp:0.00}×); {gan.OneThreadMilliseconds * trainer.PlainStepsPerSecond / 1000:0} GMM steps' time"));
