@@ -211,7 +211,7 @@ public sealed class ContributionLedgerRunTests : IDisposable
         Assert.Equal(500, config.Ledger.AuditEvery);
         Assert.Equal("joint-reverse-kl", config.Ledger.Objective.Name);
         Assert.Equal(888, config.Ledger.Objective.Seed);
-        Assert.Equal(1, config.Ledger.BaselineProbes);
+        Assert.Equal(0, config.Ledger.BaselineProbes); // the corrected credit is asked for: it costs a task per task
     }
 
     [Fact]
