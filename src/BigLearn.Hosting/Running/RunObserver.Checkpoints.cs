@@ -26,7 +26,7 @@ internal sealed partial class RunObserver
     {
         try
         {
-            onCheckpoint?.Invoke(taken, Record());
+            onCheckpoint?.Invoke(taken, Record(withLedger: false));
             Publish(new RunObserverProtocol.CheckpointSeen(taken.Checkpoint.TasksDone));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or NotSupportedException)

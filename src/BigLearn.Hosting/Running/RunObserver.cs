@@ -124,5 +124,7 @@ internal sealed partial class RunObserver : ReceiveActor
         ObserverStart? start = null) =>
         Akka.Actor.Props.Create(() => new RunObserver(budget, groupNames, clock, progress, figures, ledger, onCheckpoint, start));
 
-    private ObserverRecord Record() => new(_rejectedSteps, new Dictionary<long, double>(_evaluationSeconds), _ledger?.Ledger.Snapshot());
+    // The ledger's summary (its permutation tests included) is for the run's end; a checkpoint saves the ledger's own state instead.
+    private ObserverRecord Record(bool withLedger = true) =>
+        new(_rejectedSteps, new Dictionary<long, double>(_evaluationSeconds), withLedger ? _ledger?.Ledger.Snapshot() : null);
 }

@@ -80,18 +80,12 @@ public static class GmmRunFactory
         return theta.ToArray();
     }
 
-    /// <summary>The target's means (computed with the same code as the trainer's target), for plots.</summary>
-    public static double[][] TargetMeans(Core.Mixtures.Targets.TargetSpec target)
-    {
-        using var mixture = target.Create(torch.CPU);
-        return Enumerable.Range(0, mixture.Components).Select(mixture.Mean).ToArray();
-    }
-
     /// <summary>The geometry the plots draw: the target's means and a typical component variance.</summary>
     public static Reporting.Experiments.MixtureGeometry Geometry(ExperimentConfig config)
     {
-        var (weights, _, covariances) = config.Target.Parameters();
-        return new(config.Target.Dimension, config.Model.Components, TargetMeans(config.Target), config.Target.TypicalVariance())
+        // The trainer's target is built from these same parameters: no mixture (and no tensors) is needed to draw it.
+        var (weights, means, covariances) = config.Target.Parameters();
+        return new(config.Target.Dimension, config.Model.Components, means, config.Target.TypicalVariance())
         {
             TargetWeights = weights,
             TargetCovariances = covariances,
