@@ -72,6 +72,12 @@ public sealed class AgentState
     /// <summary>Whether the agent was stopped for too many rejections in a row (it never becomes active again).</summary>
     public bool Stopped { get; set; }
 
+    /// <summary>
+    /// The agent's shares over its group's menu (docs/adaptation.md), as the model's adaptation last set them; null until then
+    /// (the menu's own shares apply) and for agents without a menu.
+    /// </summary>
+    public double[]? Shares { get; set; }
+
     /// <summary>The counters as a message.</summary>
     public TaskAgentProtocol.AgentStats ToStats() => new(AgentId, Group, Proposals, Tasks, Steps, Rejections, Refusals,
         Withdrawals, Restarts, Outstanding.Count, MaxInFlight, FirstOwnLoss, LastOwnLoss);

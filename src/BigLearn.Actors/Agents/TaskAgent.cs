@@ -2,6 +2,8 @@ using Akka.Actor;
 using BigLearn.Actors.Messages;
 using BigLearn.Actors.Model;
 using BigLearn.Actors.Population;
+using BigLearn.Core.Adaptation;
+using BigLearn.Core.Tasks;
 using static BigLearn.Actors.Agents.TaskAgentProtocol;
 
 namespace BigLearn.Actors.Agents;
@@ -48,6 +50,7 @@ public sealed partial class TaskAgent : ReceiveActor
             _state.FirstOwnLoss ??= result.Outcome.FirstLoss;
             _state.LastOwnLoss = result.Outcome.LastLoss;
             _state.RejectionsInARow = 0;
+            if (result.Shares is { } shares) _state.Shares = shares;
             FillCredits();
         });
         Receive<TaskRejected>(rejected =>
@@ -109,13 +112,21 @@ public sealed partial class TaskAgent : ReceiveActor
         while (_state.Active && _state.Outstanding.Count < _credits)
         {
             // Draw everything first: if the distribution throws, no credit is spent and the state stays consistent.
-            var task = _group.Masks.Sample(_state.Rng);
+            int arm = -1;
+            LearningTask task;
+            if (_group.Menu is { } menu)
+            {
+                // A menu agent picks a family with its shares (the model's adaptation sets them), then a task from it.
+                arm = PopulationAdaptation.Draw(_state.Shares ?? menu.Weights, _state.Rng);
+                task = menu.Components[arm].Sample(_state.Rng);
+            }
+            else task = _group.Masks.Sample(_state.Rng);
             long batchSeed = _state.Rng.NextSeed();
             long id = _state.NextProposalId++;
             _state.Outstanding.Add(id);
             _state.Proposals++;
             _state.MaxInFlight = Math.Max(_state.MaxInFlight, _state.Outstanding.Count);
-            _model.Tell(new ModelProtocol.Propose(_state.AgentId, _state.Group, id, TaskDescriptor.From(task), _group.InnerSteps, batchSeed), Self);
+            _model.Tell(new ModelProtocol.Propose(_state.AgentId, _state.Group, id, TaskDescriptor.From(task), _group.InnerSteps, batchSeed) { Arm = arm }, Self);
         }
     }
 }

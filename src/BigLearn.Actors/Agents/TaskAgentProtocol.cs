@@ -13,7 +13,11 @@ public static class TaskAgentProtocol
     public sealed record Deactivate : IBigLearnMessage { /** <summary>The only instance.</summary> */ public static Deactivate Instance { get; } = new(); private Deactivate() { } }
 
     /// <summary>From the model: the proposal ran and its steps were applied; returns one credit.</summary>
-    public sealed record TaskResult(long ProposalId, TaskOutcome Outcome) : IBigLearnMessage;
+    public sealed record TaskResult(long ProposalId, TaskOutcome Outcome) : IBigLearnMessage
+    {
+        /// <summary>The agent's new shares over its menu, set by the population's adaptation (null: they did not change or it has no menu).</summary>
+        public double[]? Shares { get; init; }
+    }
 
     /// <summary>From the model: the proposal ran but a step was refused (non-finite; <c>Outcome.Rejection</c> says why), so the task does not count as applied; returns one credit.</summary>
     public sealed record TaskRejected(long ProposalId, TaskOutcome Outcome) : IBigLearnMessage;

@@ -11,7 +11,7 @@ public static class AgentSnapshots
         ArgumentNullException.ThrowIfNull(state);
         return new AgentSnapshot(state.AgentId, state.Group, state.Rng.State, state.Active, state.Stopped, state.Outstanding.Order().ToArray(),
             state.NextProposalId, state.Proposals, state.Tasks, state.Steps, state.Rejections, state.Refusals, state.Withdrawals, state.Restarts,
-            state.MaxInFlight, state.FirstOwnLoss, state.LastOwnLoss, state.RejectionsInARow);
+            state.MaxInFlight, state.FirstOwnLoss, state.LastOwnLoss, state.RejectionsInARow) { Shares = state.Shares?.ToArray() };
     }
 
     /// <summary>
@@ -43,5 +43,6 @@ public static class AgentSnapshots
         state.FirstOwnLoss = snapshot.FirstOwnLoss;
         state.LastOwnLoss = snapshot.LastOwnLoss;
         state.RejectionsInARow = snapshot.RejectionsInARow;
+        state.Shares = snapshot.Shares?.ToArray();
     }
 }

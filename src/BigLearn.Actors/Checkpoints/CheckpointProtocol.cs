@@ -33,6 +33,9 @@ public sealed record ModelSnapshot(long TasksRun, long AppliedTasks, long Reject
     /// <see cref="Runner"/> is then null): written by the model at the checkpoint, the bundle's own folder once saved. Null otherwise.
     /// </summary>
     public string? RunnerFolder { get; init; }
+
+    /// <summary>The population's adaptation (shares, arm estimates, signal window, stream), or null when it does not adapt.</summary>
+    public Core.Adaptation.AdaptationState? Adaptation { get; init; }
 }
 
 /// <summary>One agent's whole state (reply to <see cref="CheckpointProtocol.GetAgentSnapshot"/>): its stream after the draws so far, proposals in flight and counters.</summary>
@@ -56,7 +59,11 @@ public sealed record ModelSnapshot(long TasksRun, long AppliedTasks, long Reject
 /// <param name="RejectionsInARow">Rejections since its last applied task.</param>
 public sealed record AgentSnapshot(int AgentId, int Group, RngState Rng, bool Active, bool Stopped, long[] Outstanding, long NextProposalId,
     long Proposals, long Tasks, long Steps, long Rejections, long Refusals, long Withdrawals, int Restarts, int MaxInFlight,
-    double? FirstOwnLoss, double? LastOwnLoss, int RejectionsInARow) : IBigLearnMessage;
+    double? FirstOwnLoss, double? LastOwnLoss, int RejectionsInARow) : IBigLearnMessage
+{
+    /// <summary>Its shares over its menu as the adaptation last set them (null: the menu's own, or no menu).</summary>
+    public double[]? Shares { get; init; }
+}
 
 /// <summary>An evaluation as stored in a checkpoint (the figures by name).</summary>
 /// <param name="TasksRun">Tasks run when evaluated.</param>

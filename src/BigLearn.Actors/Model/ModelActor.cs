@@ -164,6 +164,7 @@ public sealed partial class ModelActor : ReceiveActor
     {
         var proposal = pending.Proposal;
         long sequence = ++_state.TasksRun;
+        var adapted = Adapt(sequence, proposal, outcome, contribution);
         if (outcome.Rejected)
         {
             _state.Rejections++;
@@ -173,13 +174,33 @@ public sealed partial class ModelActor : ReceiveActor
         else
         {
             _state.AppliedTasks++;
-            pending.Agent.Tell(new TaskResult(proposal.ProposalId, outcome));
+            pending.Agent.Tell(new TaskResult(proposal.ProposalId, outcome) { Shares = adapted.Shares });
         }
         // The agent is told first, so its counters already include this task when the supervisor reacts to it.
         _supervisor.Tell(new TaskCompleted(sequence, proposal.AgentId, proposal.Group, proposal.ProposalId, proposal.Task,
-            proposal.InnerSteps, proposal.BatchSeed, outcome, contribution));
+            proposal.InnerSteps, proposal.BatchSeed, outcome, contribution)
+        {
+            Arm = proposal.Arm,
+            Signal = adapted.Signal,
+            Shares = adapted.Shares,
+            Copies = adapted.Copies,
+        });
         if (_state.Settings.EvaluateEvery > 0 && sequence % _state.Settings.EvaluateEvery == 0 && _runner is not null)
             _supervisor.Tell(Evaluation());
+    }
+
+    // The adaptation books the task's ΔJ (its advantage when the ledger ran baseline probes) and, in pbt mode, takes its step at
+    // the multiples of pbt-every; a rejected or unmeasured task books nothing. Agents hear of their new shares with their next
+    // result, so in lockstep every draw sees the same shares whatever the timing.
+    private (double? Signal, double[]? Shares, int[][]? Copies) Adapt(long sequence, ModelProtocol.Propose proposal, TaskOutcome outcome, TaskContribution? contribution)
+    {
+        if (_state.Adaptation is not { } adaptation) return (null, null, null);
+        double value = outcome.Rejected || contribution is not { Measured: true } c ? double.NaN
+            : double.IsFinite(c.Baseline) ? c.Advantage : c.Credit;
+        double signal = adaptation.Observe(proposal.AgentId, proposal.Arm, value);
+        var copies = adaptation.AfterTask(sequence);
+        return (double.IsNaN(signal) ? null : signal, adaptation.SharesOf(proposal.AgentId),
+            copies.Count == 0 ? null : copies.Select(copy => new[] { copy.AgentId, copy.From }).ToArray());
     }
 
     private Evaluation Evaluation()

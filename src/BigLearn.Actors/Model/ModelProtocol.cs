@@ -8,7 +8,11 @@ namespace BigLearn.Actors.Model;
 public static class ModelProtocol
 {
     /// <summary>From an agent: run <paramref name="Task"/> for <paramref name="InnerSteps"/> steps with batches drawn from <paramref name="BatchSeed"/>; uses one credit.</summary>
-    public sealed record Propose(int AgentId, int Group, long ProposalId, TaskDescriptor Task, int InnerSteps, long BatchSeed) : IBigLearnMessage;
+    public sealed record Propose(int AgentId, int Group, long ProposalId, TaskDescriptor Task, int InnerSteps, long BatchSeed) : IBigLearnMessage
+    {
+        /// <summary>The family of the agent's menu the task was drawn from (an adaptive population, docs/adaptation.md); −1 when the agent has no menu.</summary>
+        public int Arm { get; init; } = -1;
+    }
 
     /// <summary>From the supervisor: the active agents (others' pending proposals are withdrawn) and the task count up to which the model may run before it waits for the next phase.</summary>
     public sealed record SetActive(int[] AgentIds, long RunUntil) : IBigLearnMessage;
@@ -25,7 +29,20 @@ public static class ModelProtocol
     /// or audited before it (null otherwise).
     /// </summary>
     public sealed record TaskCompleted(long Sequence, int AgentId, int Group, long ProposalId, TaskDescriptor Task, int InnerSteps, long BatchSeed, TaskOutcome Outcome,
-        TaskContribution? Contribution = null) : IBigLearnMessage;
+        TaskContribution? Contribution = null) : IBigLearnMessage
+    {
+        /// <summary>The menu family the task was drawn from (−1: the agent has no menu).</summary>
+        public int Arm { get; init; } = -1;
+
+        /// <summary>The adaptation's signal for this task, in [−½, ½] (null: the population does not adapt or the task was not measured).</summary>
+        public double? Signal { get; init; }
+
+        /// <summary>The agent's shares over its menu after this task (null: it does not adapt).</summary>
+        public double[]? Shares { get; init; }
+
+        /// <summary>Pbt copies made right after this task ("agent:from" pairs as agent ids; null: none).</summary>
+        public int[][]? Copies { get; init; }
+    }
 
     /// <summary>Named figures of the model after <paramref name="TasksRun"/> tasks (model version <paramref name="Version"/>).</summary>
     public sealed record Evaluation(long TasksRun, long Version, IReadOnlyDictionary<string, double> Values) : IBigLearnMessage;

@@ -29,6 +29,12 @@ public sealed partial class ModelState
         LastGood = snapshot.Runner;
         RestoreFolder = snapshot.RunnerFolder;
         LastCheckpointAt = snapshot.TasksRun;
+        if (snapshot.Adaptation is { } adaptation)
+        {
+            if (Adaptation is null) throw new ArgumentException("the checkpoint holds an adaptation, and this run's population does not adapt");
+            Adaptation.Restore(adaptation);
+        }
+        else if (Adaptation is not null) throw new ArgumentException("this run's population adapts, and the checkpoint holds no adaptation");
     }
 
     /// <summary>Periodic checkpoints: whenever the task count reaches a multiple of this (0: none).</summary>
@@ -91,7 +97,7 @@ public sealed partial class ModelState
         foreach (var (id, slot) in _agents)
             if (slot.LastRun >= 0) lastRun[id] = slot.LastRun;
         return new ModelSnapshot(TasksRun, AppliedTasks, Rejections, Refusals, Withdrawals, Restarts, RunUntil, _arrivals, Rng.State,
-            active, pending, runner, lastRun) { RunnerFolder = runnerFolder };
+            active, pending, runner, lastRun) { RunnerFolder = runnerFolder, Adaptation = Adaptation?.Capture() };
     }
 
     /// <summary>Puts a saved proposal back with its age (no refusal counted: it was accepted before the checkpoint).</summary>

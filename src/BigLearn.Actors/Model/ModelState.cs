@@ -1,5 +1,6 @@
 using Akka.Actor;
 using BigLearn.Actors.Population;
+using BigLearn.Core.Adaptation;
 using BigLearn.Core.Evaluation.Contributions;
 using BigLearn.Core.Randomness;
 using BigLearn.Core.Tasks;
@@ -19,14 +20,25 @@ public sealed record ModelSettings(long Seed, int Credits, SchedulingMode Mode, 
 {
     /// <summary>The settings of a population's model.</summary>
     public static ModelSettings From(PopulationSpec spec) =>
-        new(spec.Seed, spec.Credits, spec.Mode, spec.Groups.Select(g => g.Share).ToArray(), spec.EvaluateEvery, spec.Contributions, spec.Batch);
+        new(spec.Seed, spec.Credits, spec.Mode, spec.Groups.Select(g => g.Share).ToArray(), spec.EvaluateEvery, spec.Contributions, spec.Batch)
+        {
+            Adaptation = spec.AdaptationPlan(),
+        };
 
     /// <summary>
     /// A local folder where a runner that keeps its state in files (<see cref="Core.Training.IStateFileRunner"/>) writes it at a
     /// checkpoint; only the folder's path travels in the checkpoint message. Null: such a runner's state is not checkpointed.
     /// </summary>
     public string? StateFolder { get; init; }
+
+    /// <summary>How the population adapts its perspectives and which agents do (null: it does not; docs/adaptation.md).</summary>
+    public AdaptationPlan? Adaptation { get; init; }
 }
+
+/// <summary>The adaptation a model runs: its settings and the agents that hold menus.</summary>
+/// <param name="Settings">Mode and knobs.</param>
+/// <param name="Agents">Every agent of a menu group, with the menu's shares.</param>
+public sealed record AdaptationPlan(AdaptationSettings Settings, AdaptiveAgent[] Agents);
 
 /// <summary>
 /// A proposal waiting in the model, with who sent it and the task rebuilt from its descriptor. Its age is what
@@ -101,7 +113,11 @@ public sealed partial class ModelState
         Rng = Rng.ForStream(settings.Seed, -1);
         _queues = settings.GroupShares.Select(_ => new SortedSet<PendingProposal>(OldestFirst.Instance)).ToArray();
         _shares = (double[])settings.GroupShares.Clone();
+        if (settings.Adaptation is { Settings.Mode: not AdaptMode.None } plan) Adaptation = new PopulationAdaptation(plan.Settings, plan.Agents);
     }
+
+    /// <summary>The population's adaptation, or null when it does not adapt (lives here so that restarts and checkpoints keep it).</summary>
+    internal PopulationAdaptation? Adaptation { get; }
 
     internal ModelSettings Settings { get; }
     internal Rng Rng { get; }

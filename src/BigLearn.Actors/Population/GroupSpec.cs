@@ -45,6 +45,23 @@ public sealed record GroupSpec
     /// <summary>The mask distribution the agents draw tasks from.</summary>
     public IMaskDistribution Masks { get; }
 
+    /// <summary>
+    /// The group's menu of mask families when its agents choose among them (docs/adaptation.md): <see cref="Masks"/> is then this
+    /// mixture, each component one family and its weight the family's initial share. Null for a plain group.
+    /// </summary>
+    public Core.Tasks.Masks.MixtureMasks? Menu => IsMenu ? (Core.Tasks.Masks.MixtureMasks)Masks : null;
+
+    /// <summary>True when <see cref="Masks"/> is a menu (set with a <see cref="Core.Tasks.Masks.MixtureMasks"/> as the masks).</summary>
+    public bool IsMenu
+    {
+        get => _isMenu;
+        init => _isMenu = !value || Masks is Core.Tasks.Masks.MixtureMasks
+            ? value
+            : throw new PopulationSpecException($"population.groups.{Name}.menu", Masks.Description, "a menu is a mixture of families");
+    }
+
+    private readonly bool _isMenu;
+
     /// <summary>Inner gradient steps per task.</summary>
     public int InnerSteps { get; }
 

@@ -1,3 +1,4 @@
+using BigLearn.Core.Adaptation;
 using BigLearn.Core.Evaluation.Contributions;
 
 namespace BigLearn.Actors.Population;
@@ -82,6 +83,33 @@ public sealed record PopulationSpec
 
     /// <summary>When the model measures per-agent contributions (null: never; see <see cref="ContributionSchedule"/>).</summary>
     public ContributionSchedule? Contributions { get; init; }
+
+    /// <summary>
+    /// How the agents of menu groups (<see cref="GroupSpec.Menu"/>) adapt their shares (null or <see cref="AdaptMode.None"/>: they
+    /// draw with the menu's shares throughout). Adapting needs the ledger's ΔJ of every task: <see cref="Contributions"/> set.
+    /// </summary>
+    public AdaptationSettings? Adaptation { get; init; }
+
+    /// <summary>The model's adaptation plan: the settings and every menu group's agents; null when nothing adapts.</summary>
+    /// <exception cref="PopulationSpecException">The population adapts without a ledger, or without a menu group.</exception>
+    public Model.AdaptationPlan? AdaptationPlan()
+    {
+        if (Adaptation is not { Mode: not AdaptMode.None } settings) return null;
+        string mode = settings.Mode.ToString().ToLowerInvariant();
+        if (Contributions is null)
+            throw new PopulationSpecException("ledger.every", 0, $"population.adapt = {mode} steers by the ledger's ΔJ of each task; set ledger.every ≥ 1");
+        var agents = new List<AdaptiveAgent>();
+        int id = 0;
+        for (int g = 0; g < Groups.Count; g++)
+        {
+            var group = Groups[g];
+            for (int i = 0; i < group.Count; i++, id++)
+                if (group.Menu is { } menu) agents.Add(new AdaptiveAgent(id, g, menu.Weights.ToArray()));
+        }
+        if (agents.Count == 0)
+            throw new PopulationSpecException("population.adapt", mode, "needs a group with a menu (groups.<name>.menu = [ ... ]) to adapt");
+        return new Model.AdaptationPlan(settings, agents.ToArray());
+    }
 
     /// <summary>The stretches of the budget with a constant set of active groups, in order, covering [0, budget).</summary>
     public IReadOnlyList<ActivationPhase> Phases { get; }

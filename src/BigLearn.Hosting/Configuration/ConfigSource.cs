@@ -146,6 +146,17 @@ public sealed partial class ConfigSource
         return result;
     }
 
+    /// <summary>A non-empty list of non-empty strings (<paramref name="allowed"/> describes it to the user), or null when absent.</summary>
+    public string[]? GetStringList(string key, string allowed)
+    {
+        if (!Has(key)) return null;
+        var value = _config.GetValue(key);
+        if (!value.IsArray()) throw NotAllowed(key, allowed);
+        var items = value.GetArray();
+        if (items.Count == 0 || items.Any(i => i.IsArray() || i.IsObject() || string.IsNullOrWhiteSpace(i.GetString()))) throw NotAllowed(key, allowed);
+        return items.Select(i => i.GetString()!.Trim()).ToArray();
+    }
+
     /// <summary>
     /// A value of nested lists of finite numbers (a number, a list of numbers, a list of lists …) as plain objects: a
     /// <see cref="double"/> or a <see cref="List{T}"/> of such objects; null when absent. Anything else is refused in one line

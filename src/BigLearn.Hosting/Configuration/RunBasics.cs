@@ -31,7 +31,7 @@ internal sealed partial record RunBasics(string Experiment, long Seed, long Budg
     public const int DefaultCheckpointKeep = 3;
 
     /// <summary>The keys of one group, under <c>groups.&lt;name&gt;.</c>.</summary>
-    public static IReadOnlyList<string> GroupKeys { get; } = ["count", "masks", "inner-steps", "share", "start", "stop"];
+    public static IReadOnlyList<string> GroupKeys { get; } = ["count", "masks", "menu", "inner-steps", "share", "start", "stop"];
 
     private const string GroupsAllowed = "an object of groups, e.g. groups { joint { count = 1, masks = \"joint\" } }";
 
@@ -84,17 +84,29 @@ internal sealed partial record RunBasics(string Experiment, long Seed, long Budg
         if (!SafeName().IsMatch(name))
             throw new ConfigException($"{source.Origin}: group name {name} is not allowed (letters, digits, '.', '_' or '-', starting with a letter or digit)");
         var count = source.GetInt($"{key}.count", 1, 1, 1_000_000);
-        if (!source.Has($"{key}.masks"))
+        bool isMenu = source.Has($"{key}.menu");
+        if (isMenu && source.Has($"{key}.masks"))
+            throw new ConfigException($"{source.Where($"{key}.menu")}: {key}.masks and {key}.menu are not allowed together (a group draws from one mask distribution or chooses among a menu of them)");
+        if (!isMenu && !source.Has($"{key}.masks"))
             throw new ConfigException($"{source.Where(key)}: {key}.masks is missing (a mask distribution, e.g. \"joint\" or \"haar(marginal(k=1))\")");
-        var maskText = source.GetString($"{key}.masks", "joint", AnyText(), "a mask distribution, e.g. \"joint\" or \"haar(marginal(k=1))\"");
+        string maskText;
         IMaskDistribution maskDistribution;
-        try
+        if (isMenu)
         {
-            maskDistribution = MaskDistributions.Parse(maskText, dim);
+            var menu = MenuSection.Parse(source, $"{key}.menu", dim);
+            (maskText, maskDistribution) = (menu.Description, menu);
         }
-        catch (MaskSpecException e)
+        else
         {
-            throw new ConfigException($"{source.Where($"{key}.masks")}: {key}.masks = \"{maskText}\" is not allowed ({e.Message})", e);
+            maskText = source.GetString($"{key}.masks", "joint", AnyText(), "a mask distribution, e.g. \"joint\" or \"haar(marginal(k=1))\"");
+            try
+            {
+                maskDistribution = MaskDistributions.Parse(maskText, dim);
+            }
+            catch (MaskSpecException e)
+            {
+                throw new ConfigException($"{source.Where($"{key}.masks")}: {key}.masks = \"{maskText}\" is not allowed ({e.Message})", e);
+            }
         }
         var innerSteps = source.GetInt($"{key}.inner-steps", 20, 1, 1_000_000);
         var share = source.GetDouble($"{key}.share", 1, double.Epsilon, 1e12);
@@ -108,7 +120,7 @@ internal sealed partial record RunBasics(string Experiment, long Seed, long Budg
         }
         try
         {
-            return (new GroupSpec(name, count, maskDistribution, innerSteps, share, start, stop), maskText);
+            return (new GroupSpec(name, count, maskDistribution, innerSteps, share, start, stop) { IsMenu = isMenu }, maskText);
         }
         catch (PopulationSpecException e)
         {

@@ -121,4 +121,8 @@ public sealed record EvaluationRecord(long TasksRun, long Version, IReadOnlyDict
 /// <param name="WallSeconds">Wall time until the final evaluation ended.</param>
 public sealed record RunRecord(Actors.Population.PopulationProtocol.RunCompleted Result, long RejectedSteps, EvaluationRecord Initial,
     IReadOnlyList<EvaluationRecord> Evaluations, EvaluationRecord? Final, ContributionSummary? Contributions, double TrainingSeconds,
-    double WallSeconds);
+    double WallSeconds)
+{
+    /// <summary>How the population's menu agents shifted their shares (null: no menu group).</summary>
+    public Core.Adaptation.AdaptationHistory? Adaptation { get; init; }
+}

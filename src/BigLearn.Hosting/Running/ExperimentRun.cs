@@ -135,10 +135,12 @@ public static partial class ExperimentRun
             double offset = saved?.WallSeconds ?? 0;
             var groupNames = spec.Groups.Select(g => g.Name).ToArray();
             var ledger = settings.Ledger is { } schedule ? new LedgerFeed(spec, schedule) : null;
-            var sink = experiment.Checkpoints ? new CheckpointSink(settings, context, clock) { Sections = ledger is null ? [] : [ledger] } : null;
+            var adaptation = AdaptationFeed.For(spec);
+            ICheckpointSection[] sections = [.. new ICheckpointSection?[] { ledger, adaptation }.OfType<ICheckpointSection>()];
+            var sink = experiment.Checkpoints ? new CheckpointSink(settings, context, clock) { Sections = sections } : null;
             if (context.Restore is { } restore && sink is not null) RestoreSections(sink.Sections, restore);
             observer = system.ActorOf(RunObserver.Props(spec.BudgetTasks, groupNames, clock, progress, session.ProgressFigures, ledger,
-                sink is null ? null : sink.Write, ObserverStartOf(saved)), prefix + "observer");
+                sink is null ? null : sink.Write, ObserverStartOf(saved), adaptation), prefix + "observer");
             var options = new Actors.Checkpoints.PopulationOptions(experiment.Checkpoints, settings.Checkpoint.Every, settings.MaxRejectionsInARow,
                 saved?.Population)
             {
@@ -182,7 +184,10 @@ public static partial class ExperimentRun
             var seen = observer.Ask<RunObserver.ObserverRecord>(RunObserver.AwaitRecord.Instance, AskTimeout).GetAwaiter().GetResult();
             if (subscriber is not null) FlushTap(subscriber); // everything the observer forwarded is in its mailbox by now
             var evaluations = result.Evaluations.Select(e => Record(e, seen.EvaluationSeconds.GetValueOrDefault(e.TasksRun, trainingSeconds))).ToArray();
-            var record = new RunRecord(result, seen.RejectedSteps, initial, evaluations, final, seen.Contributions, trainingSeconds, wallSeconds);
+            var record = new RunRecord(result, seen.RejectedSteps, initial, evaluations, final, seen.Contributions, trainingSeconds, wallSeconds)
+            {
+                Adaptation = seen.Adaptation,
+            };
             return (session.Outcome(record), result.Interrupted);
         }
         finally

@@ -43,7 +43,11 @@ internal sealed partial class RunObserver : ReceiveActor
     public sealed record Figures(IReadOnlyDictionary<string, double> Values, long? TasksRun = null);
 
     /// <summary>What the observer saw: steps not applied, the wall time (seconds since start) of each evaluation by tasks run, and the ledger.</summary>
-    public sealed record ObserverRecord(long RejectedSteps, IReadOnlyDictionary<long, double> EvaluationSeconds, ContributionSummary? Contributions = null);
+    public sealed record ObserverRecord(long RejectedSteps, IReadOnlyDictionary<long, double> EvaluationSeconds, ContributionSummary? Contributions = null)
+    {
+        /// <summary>How the menu agents' shares shifted (null: no menu group).</summary>
+        public Core.Adaptation.AdaptationHistory? Adaptation { get; init; }
+    }
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<long, double> _evaluationSeconds = [];
@@ -53,20 +57,23 @@ internal sealed partial class RunObserver : ReceiveActor
     private bool _completed;
 
     private readonly LedgerFeed? _ledger;
+    private readonly AdaptationFeed? _adaptation;
 
     public RunObserver(long budget, string[] groupNames, Stopwatch clock, IProgress<RunProgress>? progress, IReadOnlyList<ProgressFigure> figures,
         LedgerFeed? ledger = null, Action<Actors.Checkpoints.CheckpointProtocol.CheckpointTaken, ObserverRecord>? onCheckpoint = null,
-        ObserverStart? start = null)
+        ObserverStart? start = null, AdaptationFeed? adaptation = null)
     {
         _secondsOffset = start?.SecondsOffset ?? 0;
         if (start is not null) ContinueFrom(start);
         IReadOnlyList<(string Label, string Text)> latest = [];
         _ledger = ledger;
+        _adaptation = adaptation;
         RunProgress Progress() => new(_tasks, budget) { Figures = latest };
         Receive<TaskCompleted>(t =>
         {
             _tasks++;
             _ledger?.Record(t);
+            _adaptation?.Record(t);
             Publish(t);
             _rejectedSteps += t.InnerSteps - t.Outcome.AppliedSteps;
             var group = groupNames[t.Group];
@@ -121,10 +128,13 @@ internal sealed partial class RunObserver : ReceiveActor
 
     public static Props Props(long budget, string[] groupNames, Stopwatch clock, IProgress<RunProgress>? progress, IReadOnlyList<ProgressFigure> figures,
         LedgerFeed? ledger = null, Action<Actors.Checkpoints.CheckpointProtocol.CheckpointTaken, ObserverRecord>? onCheckpoint = null,
-        ObserverStart? start = null) =>
-        Akka.Actor.Props.Create(() => new RunObserver(budget, groupNames, clock, progress, figures, ledger, onCheckpoint, start));
+        ObserverStart? start = null, AdaptationFeed? adaptation = null) =>
+        Akka.Actor.Props.Create(() => new RunObserver(budget, groupNames, clock, progress, figures, ledger, onCheckpoint, start, adaptation));
 
     // The ledger's summary (its permutation tests included) is for the run's end; a checkpoint saves the ledger's own state instead.
     private ObserverRecord Record(bool withLedger = true) =>
-        new(_rejectedSteps, new Dictionary<long, double>(_evaluationSeconds), withLedger ? _ledger?.Ledger.Snapshot() : null);
+        new(_rejectedSteps, new Dictionary<long, double>(_evaluationSeconds), withLedger ? _ledger?.Ledger.Snapshot() : null)
+        {
+            Adaptation = withLedger ? _adaptation?.History() : null,
+        };
 }

@@ -88,6 +88,9 @@ public sealed partial record ExperimentOutcome(
     /// <summary>The per-agent contribution ledger (null when <c>ledger.every = 0</c>).</summary>
     public ContributionSummary? Contributions { get; init; }
 
+    /// <summary>How the population's menu agents shifted their shares over the run (null: no group has a menu).</summary>
+    public Core.Adaptation.AdaptationHistory? Adaptation { get; init; }
+
     /// <summary>The last evaluation point (the model at the end of the run).</summary>
     public EvaluationPoint Final => Evaluations[^1];
 

@@ -43,6 +43,7 @@ public static class ExperimentRunWriter
         var plots = ExperimentPlots.WriteAll(outcome, Path.Combine(folder, PlotsFolder));
         files.AddRange(plots.Select(p => $"{PlotsFolder}/{p}"));
         files.AddRange(ContributionOutputs.Write(outcome, folder, PlotsFolder));
+        if (outcome.Adaptation is { } adaptation) files.AddRange(Adaptation.AdaptationOutputs.Write(outcome.Experiment, adaptation, folder, PlotsFolder));
         File.WriteAllText(Path.Combine(folder, "report.md"), ExperimentReport.Markdown(outcome, PlotsFolder, plots));
         files.Add("report.md");
         return files;

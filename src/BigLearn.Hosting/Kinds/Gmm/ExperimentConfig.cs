@@ -78,6 +78,7 @@ public sealed partial record ExperimentConfig(
         .. TargetSection.Keys,
         "evaluation.every", "evaluation.samples", "evaluation.seed",
         .. LedgerSection.Keys,
+        .. AdaptationSection.Keys,
         "checkpoint.every", "checkpoint.keep", "agents.max-rejections",
     ];
 
@@ -124,7 +125,9 @@ public sealed partial record ExperimentConfig(
             {
                 Contributions = ledger,
                 Batch = ParseBatch(source, ledger),
+                Adaptation = AdaptationSection.Parse(source, budget, seed),
             };
+            population.AdaptationPlan(); // refuses an adaptation without a ledger or a menu now, not when the run starts
         }
         catch (PopulationSpecException e)
         {

@@ -71,6 +71,7 @@ internal sealed class GmmSession(ExperimentConfig config, torch.Device device) :
         {
             Contributions = record.Contributions,
             StoppedAgents = result.StoppedAgents,
+            Adaptation = record.Adaptation,
         };
     }
 
