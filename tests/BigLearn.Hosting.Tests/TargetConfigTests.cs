@@ -56,7 +56,7 @@ public sealed class TargetConfigTests : IDisposable
 
     [Theory]
     [InlineData("kind = ring, size = 5", "target.size is not allowed with target.kind = ring")]
-    [InlineData("kind = torus", "target.kind = torus is not allowed (one of: grid, ring, mixture)")]
+    [InlineData("kind = torus", "target.kind = torus is not allowed (one of: grid, ring, mixture, samples)")]
     [InlineData("kind = ring, dim = 11", "target.dim = 11 is not allowed")]
     [InlineData("kind = ring, dim = 1", "target.dim = 1 is not allowed")]
     [InlineData("dim = 4, size = 20", "at most 10000")]

@@ -24,7 +24,7 @@ internal static class AblateCommand
         var figure = new Option<string?>("--figure")
         {
             Description = "The figure of the Shapley values and the plot (default the kind's first): modes_covered, high_quality_fraction, reverse_kl, " +
-                          "forward_kl; for GAN configs classifier_fid, completion_top_half, completion_left_half, completion_random_25",
+                          "forward_kl; for a samples target held_out_nll, modes_covered, high_quality_fraction; for GAN configs classifier_fid, completion_top_half, completion_left_half, completion_random_25",
         };
         var sets = new Option<string[]>("--set") { Description = "Override a config key, repeatable", HelpName = "key=value", Arity = ArgumentArity.ZeroOrMore };
         var output = new Option<string?>("--out") { Description = "Folder to create (default: runs/<experiment>/ablation-<utc-timestamp>/)", HelpName = "DIR" };

@@ -33,8 +33,22 @@ public static partial class MixtureEvaluation
             forward += qDensity.LogDensity(targetPoint) - pDensity.LogDensity(targetPoint);
         }
 
-        // Nearest target component by Mahalanobis distance, counted when within the radius.
+        var perMode = CountNearest(x, samples, reference, radiusInSigmas);
         int k = reference.Components;
+        int highQuality = perMode.Sum();
+        int covered = 0;
+        for (int c = 0; c < k; c++)
+            if (perMode[c] >= coverageFraction * samples * target.Weight(c)) covered++;
+        return new MixtureScore(reverse / samples, forward / samples, highQuality / (double)samples, covered, k, perMode, samples);
+    }
+
+    /// <summary>
+    /// Model samples <paramref name="x"/> ([n·d]) assigned to the nearest component of <paramref name="reference"/> by Mahalanobis
+    /// distance, counted when within <paramref name="radiusInSigmas"/>: the high-quality samples of each component.
+    /// </summary>
+    private static int[] CountNearest(double[] x, int samples, Plain reference, double radiusInSigmas)
+    {
+        int k = reference.Components, d = reference.Dim;
         var inverse = reference.InverseScales();
         var perMode = new int[k];
         double radius2 = radiusInSigmas * radiusInSigmas;
@@ -55,11 +69,7 @@ public static partial class MixtureEvaluation
             }
             if (nearest >= 0 && nearest2 <= radius2) perMode[nearest]++;
         }
-        int highQuality = perMode.Sum();
-        int covered = 0;
-        for (int c = 0; c < k; c++)
-            if (perMode[c] >= coverageFraction * samples * target.Weight(c)) covered++;
-        return new MixtureScore(reverse / samples, forward / samples, highQuality / (double)samples, covered, k, perMode, samples);
+        return perMode;
     }
 
     /// <summary>A mixture's numbers read out of libtorch once, with the probabilities its samples are drawn from.</summary>

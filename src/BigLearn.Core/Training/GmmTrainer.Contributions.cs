@@ -11,13 +11,17 @@ public sealed partial class GmmTrainer : IContributionProbe, ICounterfactualProb
 {
     private ContributionObjective? _contributionObjective;
 
-    /// <summary>The ledger's objective (drawn on first use with <see cref="ContributionObjectiveSettings.Default"/> unless set by <see cref="UseContributionObjective"/>).</summary>
+    /// <summary>The ledger's objective (drawn on first use with <see cref="ContributionObjectiveSettings.Default"/> unless set by <see cref="UseContributionObjective(ContributionObjectiveSettings)"/>).</summary>
     public ContributionObjective ContributionObjective =>
         _contributionObjective ??= new ContributionObjective(ContributionObjectiveSettings.Default, Target, Model.Components);
 
     /// <summary>Chooses the ledger's objective (its fixed batch is drawn now, from <paramref name="settings"/>' seed).</summary>
     public void UseContributionObjective(ContributionObjectiveSettings settings) =>
         _contributionObjective = new ContributionObjective(settings, Target, Model.Components);
+
+    /// <summary>Chooses an already drawn objective (a data set's, whose batch is rows of the data rather than draws from the target).</summary>
+    public void UseContributionObjective(ContributionObjective objective) =>
+        _contributionObjective = objective ?? throw new ArgumentNullException(nameof(objective));
 
     /// <inheritdoc />
     public double EvaluateObjective()

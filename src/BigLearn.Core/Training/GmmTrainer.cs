@@ -312,10 +312,12 @@ public sealed partial class GmmTrainer : ITaskRunner, IDisposable
         return null;
     }
 
-    /// <summary>Disposes the model and the target.</summary>
+    /// <summary>Disposes the model, the target and objectives that hold tensors (a data set's rows).</summary>
     public void Dispose()
     {
         Model.Dispose();
         Target.Dispose();
+        (Objective as IDisposable)?.Dispose();
+        if (!ReferenceEquals(_conditionalObjective, Objective)) (_conditionalObjective as IDisposable)?.Dispose();
     }
 }

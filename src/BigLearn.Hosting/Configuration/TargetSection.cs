@@ -6,8 +6,8 @@ namespace BigLearn.Hosting.Configuration;
 
 /// <summary>
 /// The <c>target</c> keys of a population config (docs/targets.md): <c>target.kind</c> picks a family from <see cref="Families"/>,
-/// whose parser reads its own keys. A key of another family is refused in one line, as is any value out of range or a mixture
-/// file that does not parse or does not make a mixture; nothing runs then.
+/// whose parser reads its own keys. A key of another family is refused in one line, as is any value out of range, a mixture
+/// file that does not parse or does not make a mixture, or a samples file that is not a table of finite numbers; nothing runs then.
 /// </summary>
 public static partial class TargetSection
 {
@@ -25,7 +25,11 @@ public static partial class TargetSection
         ["grid"] = new(["target.dim", "target.size", "target.spacing", "target.variance"], Grid),
         ["ring"] = new(["target.dim", "target.components", "target.radius", "target.variance"], Ring),
         ["mixture"] = new(["target.file", "target.weights", "target.means", "target.covariances"], Mixture),
+        ["samples"] = new(["target.file", "target.holdout", "target.split-seed"], Samples),
     };
+
+    /// <summary>The fewest rows a samples file may have (at 0.2 held out: 2 rows to evaluate on, 8 to train on).</summary>
+    public const int MinSampleRows = 10;
 
     /// <summary>Every <c>target.*</c> key of every family.</summary>
     public static IReadOnlyList<string> Keys { get; } = ["target.kind", .. Families.Values.SelectMany(f => f.Keys).Distinct()];
@@ -68,11 +72,7 @@ public static partial class TargetSection
         string origin;
         if (file)
         {
-            var path = source.GetString("target.file", "", AnyText(), "a JSON file");
-            // Relative to the config file that names it (as include does); a --set value is relative to the working folder.
-            string where = source.Where("target.file");
-            if (!Path.IsPathRooted(path) && !where.EndsWith("(--set)", StringComparison.Ordinal))
-                path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(where)) ?? ".", path);
+            var path = FilePath(source, "a JSON file");
             (weights, means, covariances) = ReadFile(path);
             origin = path;
         }
@@ -86,6 +86,31 @@ public static partial class TargetSection
             origin = source.Where("target.weights");
         }
         return Build(weights, means, covariances, origin);
+    }
+
+    // target.file, relative to the config file that names it (as include does); a --set value is relative to the working folder.
+    private static string FilePath(ConfigSource source, string allowed)
+    {
+        var path = source.GetString("target.file", "", AnyText(), allowed);
+        string where = source.Where("target.file");
+        if (!Path.IsPathRooted(path) && !where.EndsWith("(--set)", StringComparison.Ordinal))
+            path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(where)) ?? ".", path);
+        return path;
+    }
+
+    // A data file (CSV or .npy) and its hold-out split; no density (docs/targets.md, "samples").
+    private static TargetSpec Samples(ConfigSource source)
+    {
+        if (!source.Has("target.file")) throw new ConfigException($"{source.Origin}: target.kind = samples needs target.file (a CSV or .npy file of data points)");
+        var path = FilePath(source, "a CSV or .npy file of data points");
+        double holdout = source.GetDouble("target.holdout", 0.2, 0.01, 0.9);
+        long splitSeed = source.GetLong("target.split-seed", 0, 0, long.MaxValue);
+        var (rows, labels) = SampleFile.Read(path);
+        var target = new SamplesTarget(rows, labels, holdout, splitSeed, path);
+        var (training, heldOut) = target.Split();
+        if (rows.Length < MinSampleRows || training.Length < 1 || heldOut.Length < 1)
+            throw new ConfigException(FormattableString.Invariant($"{path}: {rows.Length} rows; at least {MinSampleRows} are needed (rows to train on and rows held out, target.holdout = {holdout})"));
+        return target;
     }
 
     private static (object? Weights, object? Means, object? Covariances) ReadFile(string path)
@@ -151,7 +176,7 @@ public static partial class TargetSection
     private static double[]? Vector(object? tree) =>
         tree is List<object> list && list.All(x => x is double) ? list.Cast<double>().ToArray() : null;
 
-    [GeneratedRegex("^(grid|ring|mixture)$")]
+    [GeneratedRegex("^(grid|ring|mixture|samples)$")]
     private static partial Regex KindPattern();
 
     [GeneratedRegex("^.+$")]

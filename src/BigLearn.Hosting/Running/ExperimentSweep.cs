@@ -59,8 +59,8 @@ public static partial class ExperimentSweep
             ? RunInTurn(configs, names, staged.StagingPath, progress, consoleLog, cancellationToken)
             : RunReplicas(configs, names, staged.StagingPath, replicas, progress, consoleLog, cancellationToken);
         var figureRows = runs.Select((run, i) => FigureRow.Of(run.Outcome, names[i])).ToArray();
-        // A Gaussian-mixture sweep keeps its own table (modes as k / K); any other kind's is its figures by name.
-        var rows = runs.All(r => r.Outcome is ExperimentOutcome)
+        // A Gaussian-mixture sweep keeps its own table (modes as k / K); any other kind's, and a samples target's (no KLs), is its figures by name.
+        var rows = runs.All(r => r.Outcome is ExperimentOutcome { OnData: false })
             ? runs.Select((run, i) => SweepRow.Of((ExperimentOutcome)run.Outcome, names[i])).ToArray()
             : [];
         if (rows.Length > 0) SweepWriter.Write(staged.StagingPath, configs[0].Run.Experiment, rows);

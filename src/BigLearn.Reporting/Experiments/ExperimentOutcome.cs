@@ -13,7 +13,11 @@ namespace BigLearn.Reporting.Experiments;
 /// <param name="WallSeconds">Seconds since the run started (timing only: not reproducible).</param>
 /// <param name="Parameters">The model's parameter vector (means, Cholesky factors with log diagonal, weight logits).</param>
 public sealed record EvaluationPoint(long Tasks, long Steps, double ReverseKl, double ForwardKl, double HighQualityFraction,
-    int ModesCovered, int ModesTotal, double WallSeconds, double[] Parameters);
+    int ModesCovered, int ModesTotal, double WallSeconds, double[] Parameters)
+{
+    /// <summary>−mean log p_θ of the held-out rows of a samples target (NaN for a target with a density, whose KLs are measured instead).</summary>
+    public double HeldOutNll { get; init; } = double.NaN;
+}
 
 /// <summary>One agent's figures over a run.</summary>
 /// <param name="Id">The agent's id (0..N−1 across groups).</param>
@@ -52,6 +56,15 @@ public sealed record MixtureGeometry(int Dim, int Components, double[][] TargetM
 
     /// <summary>The target's own covariances (null: <see cref="TargetVariance"/>·I for every component).</summary>
     public double[][,]? TargetCovariances { get; init; }
+
+    /// <summary>
+    /// A samples target's data points (training rows, thinned), drawn instead of target components: a data set has no density,
+    /// and its clusters' Gaussian summaries (<see cref="TargetMeans"/>) are geometry for coverage only. Null for other targets.
+    /// </summary>
+    public double[][]? DataPoints { get; init; }
+
+    /// <summary>True when a samples target's rows carry cluster labels (its <see cref="TargetMeans"/> are then the clusters' means).</summary>
+    public bool Labelled { get; init; }
 
     /// <summary>True when every component's covariance is <see cref="TargetVariance"/>·I (one σ describes them all).</summary>
     public bool Isotropic => TargetCovariances is null || TargetCovariances.All(c =>
@@ -93,6 +106,12 @@ public sealed partial record ExperimentOutcome(
 
     /// <summary>The last evaluation point (the model at the end of the run).</summary>
     public EvaluationPoint Final => Evaluations[^1];
+
+    /// <summary>True for a samples target: held-out NLL (and coverage of labelled clusters) instead of KLs.</summary>
+    public bool OnData => Geometry.DataPoints is not null;
+
+    /// <summary>True when modes are counted: every target with a density, and a samples target with labels.</summary>
+    public bool CountsModes => !OnData || Geometry.Labelled;
 
     /// <summary>Agents stopped for repeated rejections (ids, ascending).</summary>
     public IReadOnlyList<int> StoppedAgents { get; init; } = [];

@@ -8,7 +8,8 @@ namespace BigLearn.Reporting.Experiments;
 /// Draws a Gaussian-mixture run as PNGs (ScottPlot 5), at up to <see cref="Snapshots"/> evaluation points (the last is
 /// <c>*-final.png</c>): the model's components as 1σ and 2σ ellipses against the target means (<c>model-*.png</c>) and
 /// the density p_θ as a heatmap with its contours against those of q at the same levels (<c>density-*.png</c>); then the
-/// KL curves and the modes-covered curve. Only 2-D models get the component and density plots.
+/// KL curves and the modes-covered curve. Only 2-D models get the component and density plots. A samples target (no density)
+/// draws its training points instead of target components and the held-out NLL curve instead of the KLs.
 /// </summary>
 public static class ExperimentPlots
 {
@@ -36,10 +37,18 @@ public static class ExperimentPlots
                 names.Add($"density-{suffix}.png");
             }
         }
-        if (points.Count > 1)
+        if (points.Count > 1 && outcome.OnData)
+        {
+            WriteNll(outcome, Path.Combine(folder, "nll.png"));
+            names.Add("nll.png");
+        }
+        else if (points.Count > 1)
         {
             WriteKl(outcome, Path.Combine(folder, "kl.png"));
             names.Add("kl.png");
+        }
+        if (points.Count > 1 && outcome.CountsModes)
+        {
             WriteModes(outcome, Path.Combine(folder, "modes.png"));
             names.Add("modes.png");
         }
@@ -123,6 +132,7 @@ public static class ExperimentPlots
         var (means, covariances) = Components(parameters, geometry.Components, 2);
         double extent = PlotExtent(geometry);
         var model = MixtureDensityGrid.Evaluate(Weights(parameters, geometry.Components, 2), means, covariances, extent, DensityGridPoints);
+        if (geometry.DataPoints is { } data) return DataDensityPlot(experiment, geometry, data, tasks, modesCovered, modesTotal, model, extent);
         var target = MixtureDensityGrid.Evaluate(geometry.TargetWeights ?? Enumerable.Repeat(1.0, geometry.TargetMeans.Length).ToArray(), geometry.TargetMeans,
             Enumerable.Range(0, geometry.TargetMeans.Length).Select(geometry.PlaneCovariance).ToArray(), extent, DensityGridPoints);
         var levels = DensityLevels(geometry);
@@ -151,6 +161,38 @@ public static class ExperimentPlots
         return plot;
     }
 
+    // A samples target's density plot: p_θ's heatmap under the training points (no target density exists to draw contours of).
+    private static Plot DataDensityPlot(string experiment, MixtureGeometry geometry, double[][] data, long tasks, int modesCovered, int modesTotal,
+        MixtureDensityGrid model, double extent)
+    {
+        int n = DensityGridPoints;
+        double peak = model.Density.Cast<double>().Where(double.IsFinite).DefaultIfEmpty(1).Max();
+        double floor = Math.Log10(peak > 0 ? peak : 1) - 4;
+        var intensities = new double[n, n];
+        for (int row = 0; row < n; row++)
+        for (int col = 0; col < n; col++)
+            intensities[row, col] = Math.Max(floor, Math.Log10(model.Density[n - 1 - row, col]));
+        var plot = new Plot();
+        var heatmap = plot.Add.Heatmap(intensities);
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        double half = extent / (n - 1);
+        heatmap.Extent = new CoordinateRect(-extent - half, extent + half, -extent - half, extent + half);
+        plot.Add.ColorBar(heatmap).Label = "log10 p_θ(x)";
+        AddData(plot, data, Colors.White.WithAlpha(0.5));
+        plot.ShowLegend(Edge.Bottom);
+        plot.Title(Invariant($"{experiment}: density after {tasks} tasks{(geometry.Labelled ? $" — {modesCovered}/{modesTotal} clusters" : "")}"));
+        plot.XLabel("x1");
+        plot.YLabel("x2");
+        plot.Axes.SetLimits(-extent, extent, -extent, extent);
+        return plot;
+    }
+
+    private static void AddData(Plot plot, double[][] data, Color color)
+    {
+        var points = plot.Add.Markers(data.Select(p => p[0]).ToArray(), data.Select(p => p[1]).ToArray(), MarkerShape.FilledCircle, 2, color);
+        points.LegendText = "training points";
+    }
+
     private static void AddContours(Plot plot, MixtureDensityGrid grid, double[] levels, Color color, LinePattern pattern, string legend)
     {
         int n = grid.Xs.Length;
@@ -170,15 +212,17 @@ public static class ExperimentPlots
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = legend, LineColor = color, LinePattern = pattern, LineWidth = 1.5f });
     }
 
-    private static double PlotExtent(MixtureGeometry geometry) =>
-        Math.Max(6, geometry.TargetMeans.Max(m => Math.Max(Math.Abs(m[0]), Math.Abs(m[1]))) + 2);
+    private static double PlotExtent(MixtureGeometry geometry) => geometry.DataPoints is { Length: > 0 } data
+        ? Math.Max(1, data.Max(m => Math.Max(Math.Abs(m[0]), Math.Abs(m[1]))) * 1.1)
+        : Math.Max(6, geometry.TargetMeans.Max(m => Math.Max(Math.Abs(m[0]), Math.Abs(m[1]))) + 2);
 
     private static void WriteComponents(ExperimentOutcome outcome, EvaluationPoint point, string path)
     {
         var geometry = outcome.Geometry;
         var (means, covariances) = Components(point.Parameters, geometry.Components, 2);
         var plot = new Plot();
-        for (int t = 0; t < geometry.TargetMeans.Length; t++)
+        if (geometry.DataPoints is { } data) AddData(plot, data, Colors.Gray.WithAlpha(0.5));
+        for (int t = 0; t < geometry.TargetMeans.Length && geometry.DataPoints is null; t++)
         {
             var (xs, ys) = Ellipse(geometry.TargetMeans[t], geometry.PlaneCovariance(t), 3);
             var ring = plot.Add.ScatterLine(xs, ys, Colors.LightGray);
@@ -193,16 +237,22 @@ public static class ExperimentPlots
                 line.LineWidth = width;
             }
         }
-        var targets = plot.Add.Markers(geometry.TargetMeans.Select(m => m[0]).ToArray(), geometry.TargetMeans.Select(m => m[1]).ToArray(),
-            MarkerShape.Cross, 10, Colors.Red);
-        targets.MarkerLineWidth = 2;
-        targets.LegendText = geometry.Isotropic
-            ? $"target means (grey: 3σ, σ = {Math.Sqrt(geometry.TargetVariance).ToString("0.###", CultureInfo.InvariantCulture)})"
-            : "target means (grey: their 3σ ellipses)";
+        if (geometry.DataPoints is null || geometry.Labelled)
+        {
+            var targets = plot.Add.Markers(geometry.TargetMeans.Select(m => m[0]).ToArray(), geometry.TargetMeans.Select(m => m[1]).ToArray(),
+                MarkerShape.Cross, 10, Colors.Red);
+            targets.MarkerLineWidth = 2;
+            targets.LegendText = geometry.DataPoints is not null ? "cluster means (of the labelled points)"
+                : geometry.Isotropic
+                ? $"target means (grey: 3σ, σ = {Math.Sqrt(geometry.TargetVariance).ToString("0.###", CultureInfo.InvariantCulture)})"
+                : "target means (grey: their 3σ ellipses)";
+        }
         var centres = plot.Add.Markers(means.Select(m => m[0]).ToArray(), means.Select(m => m[1]).ToArray(), MarkerShape.FilledCircle, 5, Colors.SteelBlue);
         centres.LegendText = "model components (1σ, 2σ ellipses)";
         plot.ShowLegend(Edge.Bottom);
-        plot.Title(Invariant($"{outcome.Experiment}: {point.Tasks} tasks — {point.ModesCovered}/{point.ModesTotal} modes, reverse KL {FigureText.ThreeDecimals(point.ReverseKl)}"));
+        plot.Title(outcome.OnData
+            ? Invariant($"{outcome.Experiment}: {point.Tasks} tasks — {(outcome.CountsModes ? $"{point.ModesCovered}/{point.ModesTotal} clusters, " : "")}held-out NLL {FigureText.ThreeDecimals(point.HeldOutNll)}")
+            : Invariant($"{outcome.Experiment}: {point.Tasks} tasks — {point.ModesCovered}/{point.ModesTotal} modes, reverse KL {FigureText.ThreeDecimals(point.ReverseKl)}"));
         plot.XLabel("x1");
         plot.YLabel("x2");
         var extent = PlotExtent(geometry);
@@ -223,6 +273,19 @@ public static class ExperimentPlots
         plot.Title($"{outcome.Experiment}: KL to the target");
         plot.XLabel("tasks");
         plot.YLabel("KL (nats, Monte Carlo)");
+        plot.SavePng(path, Width, 480);
+    }
+
+    private static void WriteNll(ExperimentOutcome outcome, string path)
+    {
+        var points = outcome.Evaluations;
+        var plot = new Plot();
+        var nll = plot.Add.Scatter(points.Select(p => (double)p.Tasks).ToArray(), points.Select(p => p.HeldOutNll).ToArray());
+        nll.LegendText = "−mean log p_θ(x) of the held-out rows";
+        plot.ShowLegend(Edge.Bottom);
+        plot.Title($"{outcome.Experiment}: held-out negative log-likelihood");
+        plot.XLabel("tasks");
+        plot.YLabel("NLL (nats per point)");
         plot.SavePng(path, Width, 480);
     }
 

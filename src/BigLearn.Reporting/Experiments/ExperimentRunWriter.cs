@@ -22,6 +22,9 @@ public static class ExperimentRunWriter
     /// <summary>The header of <c>metrics.csv</c>.</summary>
     public const string MetricsHeader = "tasks,steps,reverse_kl,forward_kl,high_quality_fraction,modes_covered,wall_seconds";
 
+    /// <summary>The header of <c>metrics.csv</c> of a samples target (no KLs: no density is known).</summary>
+    public const string DataMetricsHeader = "tasks,steps,held_out_nll,high_quality_fraction,modes_covered,wall_seconds";
+
     /// <summary>The header of <c>agents.csv</c>.</summary>
     public const string AgentsHeader = "id,group,tasks,steps,rejections,restarts,first_own_loss,last_own_loss" + ContributionOutputs.AgentColumns;
 
@@ -52,9 +55,12 @@ public static class ExperimentRunWriter
     /// <summary>One row per evaluation point.</summary>
     public static string MetricsCsv(ExperimentOutcome outcome)
     {
-        var text = new StringBuilder(MetricsHeader).Append('\n');
+        var text = new StringBuilder(outcome.OnData ? DataMetricsHeader : MetricsHeader).Append('\n');
         foreach (var e in outcome.Evaluations)
-            text.Append(Invariant($"{e.Tasks},{e.Steps},{R(e.ReverseKl)},{R(e.ForwardKl)},{R(e.HighQualityFraction)},{e.ModesCovered},{e.WallSeconds:0.###}\n"));
+            if (outcome.OnData)
+                text.Append(Invariant($"{e.Tasks},{e.Steps},{R(e.HeldOutNll)},{R(e.HighQualityFraction)},{e.ModesCovered},{e.WallSeconds:0.###}\n"));
+            else
+                text.Append(Invariant($"{e.Tasks},{e.Steps},{R(e.ReverseKl)},{R(e.ForwardKl)},{R(e.HighQualityFraction)},{e.ModesCovered},{e.WallSeconds:0.###}\n"));
         return text.ToString();
     }
 
@@ -89,11 +95,19 @@ public static class ExperimentRunWriter
             json.WriteStartArray("stopped_agents");
             foreach (int id in outcome.StoppedAgents) json.WriteNumberValue(id);
             json.WriteEndArray();
-            json.WriteNumber("modes_covered", final.ModesCovered);
-            json.WriteNumber("modes_total", final.ModesTotal);
-            WriteFinite(json, "high_quality_fraction", final.HighQualityFraction);
-            WriteFinite(json, "reverse_kl", final.ReverseKl);
-            WriteFinite(json, "forward_kl", final.ForwardKl);
+            // A samples target has no density: its held-out NLL stands where the KLs would, and modes only when the rows are labelled.
+            if (outcome.OnData) WriteFinite(json, "held_out_nll", final.HeldOutNll);
+            if (outcome.CountsModes)
+            {
+                json.WriteNumber("modes_covered", final.ModesCovered);
+                json.WriteNumber("modes_total", final.ModesTotal);
+                WriteFinite(json, "high_quality_fraction", final.HighQualityFraction);
+            }
+            if (!outcome.OnData)
+            {
+                WriteFinite(json, "reverse_kl", final.ReverseKl);
+                WriteFinite(json, "forward_kl", final.ForwardKl);
+            }
             WriteGroups(json, outcome.Groups);
             if (outcome.Contributions is { } contributions) ContributionOutputs.WriteSummary(json, contributions);
             json.WriteStartObject("timings");

@@ -50,6 +50,26 @@ public sealed class ContributionObjective
         }
     }
 
+    /// <summary>
+    /// The joint NLL on a fixed batch of data rows (<c>target.kind = samples</c>: no density to draw from): <paramref name="settings"/>'
+    /// Samples rows of <paramref name="rows"/> (row-major, <paramref name="dim"/> numbers a row), a subset drawn from its seed
+    /// without replacement (every row, in order, when it asks for all of them or more).
+    /// </summary>
+    public ContributionObjective(ContributionObjectiveSettings settings, double[] rows, int dim)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(rows);
+        if (settings.Kind != ContributionObjectiveKind.JointNll)
+            throw new ArgumentException($"{settings.Name} needs the target's density; a data set's J is joint-nll", nameof(settings));
+        if (settings.Samples < 1) throw new ArgumentOutOfRangeException(nameof(settings), settings.Samples, "samples must be at least 1");
+        if (dim < 1 || rows.Length == 0 || rows.Length % dim != 0) throw new ArgumentException($"{rows.Length} numbers are not rows of {dim}", nameof(rows));
+        Settings = settings;
+        int n = rows.Length / dim;
+        var chosen = settings.Samples >= n ? Enumerable.Range(0, n).ToArray() : Rng.ForStream(settings.Seed, -3).Subset(n, settings.Samples);
+        _batch = chosen.SelectMany(i => rows.AsSpan(i * dim, dim).ToArray()).ToArray();
+        _shape = [chosen.Length, dim];
+    }
+
     /// <summary>The settings this objective was made with.</summary>
     public ContributionObjectiveSettings Settings { get; }
 

@@ -26,7 +26,9 @@ public sealed partial record ExperimentConfig
     public bool Sweeps => true;
 
     /// <inheritdoc />
-    public IReadOnlyList<string> FigureNames => Reporting.Experiments.ExperimentOutcome.FigureNames;
+    public IReadOnlyList<string> FigureNames => Target is Core.Mixtures.Targets.SamplesTarget data
+        ? Reporting.Experiments.ExperimentOutcome.DataFigureNames(data.Labelled)
+        : Reporting.Experiments.ExperimentOutcome.FigureNames;
 
     /// <inheritdoc />
     public bool EvaluatesUntrainedModel => true;

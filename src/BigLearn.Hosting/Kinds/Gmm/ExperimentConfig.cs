@@ -98,7 +98,8 @@ public sealed partial record ExperimentConfig(
 
         var target = TargetSection.Parse(source);
         int gridComponents = target.Components;
-        var objective = ParseObjective(source, "model.objective", ObjectiveKind.ReverseKl);
+        bool data = target is Core.Mixtures.Targets.SamplesTarget;
+        var objective = ParseObjective(source, "model.objective", data ? ObjectiveKind.ForwardKl : ObjectiveKind.ReverseKl);
         var model = new ModelSection(
             source.GetInt("model.components", gridComponents, 1, 10_000),
             source.GetDouble("model.learning-rate", 0.1, 1e-12, 1e6),
@@ -111,13 +112,14 @@ public sealed partial record ExperimentConfig(
                 is var clip && clip > 0 ? clip : double.PositiveInfinity,
             ConditionalObjective = ParseObjective(source, "model.conditional-objective", objective),
         };
+        if (data) CheckDataKeys(source, (Core.Mixtures.Targets.SamplesTarget)target, model);
         var evaluation = new EvaluationSection(
             source.GetLong("evaluation.every", Math.Max(1, budget / 20), 1, 1_000_000_000),
             source.GetInt("evaluation.samples", 10_000, 10, 10_000_000),
             source.GetLong("evaluation.seed", seed, 0, long.MaxValue));
 
         var (groups, masks) = basics.ParseGroups(source, target.Dimension);
-        var ledger = LedgerSection.Parse(source, budget, seed, LedgerRules.Mixture);
+        var ledger = data ? DataLedger(source, budget, seed, (Core.Mixtures.Targets.SamplesTarget)target) : LedgerSection.Parse(source, budget, seed, LedgerRules.Mixture);
         PopulationSpec population;
         try
         {
@@ -147,6 +149,32 @@ public sealed partial record ExperimentConfig(
     {
         var text = source.GetString(key, fallback == ObjectiveKind.ForwardKl ? "forward-kl" : "reverse-kl", ObjectivePattern(), "one of: reverse-kl, forward-kl");
         return text == "forward-kl" ? ObjectiveKind.ForwardKl : ObjectiveKind.ReverseKl;
+    }
+
+    // A data set has no density: what needs one (reverse KL, in training or in the ledger's J) is refused by name, and a file
+    // without labels says nothing about how many components the model should have.
+    private static void CheckDataKeys(ConfigSource source, Core.Mixtures.Targets.SamplesTarget target, ModelSection model)
+    {
+        const string why = "forward-kl only with target.kind = samples: there is no density to take a reverse KL against; forward KL is the likelihood of the data";
+        if (model.Objective != ObjectiveKind.ForwardKl) throw source.NotAllowed("model.objective", why);
+        if (model.ConditionalObjective != ObjectiveKind.ForwardKl) throw source.NotAllowed("model.conditional-objective", why);
+        if (source.Has("ledger.objective") && source.RawText("ledger.objective") != "joint-nll")
+            throw source.NotAllowed("ledger.objective", "joint-nll only with target.kind = samples: its J is the NLL of a fixed batch of training rows");
+        if (!target.Labelled && !source.Has("model.components"))
+            throw new ConfigException($"{target.Source}: no label column, so model.components must be set (the model's number of components)");
+    }
+
+    // The ledger of a samples target: J is the joint NLL of a fixed batch of training rows, as many as asked for (at most all of
+    // them; the default 1000 shrinks to the training rows there are).
+    private static ContributionSchedule? DataLedger(ConfigSource source, long budget, long seed, Core.Mixtures.Targets.SamplesTarget target)
+    {
+        var rules = LedgerRules.Mixture with { Objectives = [ContributionObjectiveKind.JointNll] };
+        var schedule = LedgerSection.Parse(source, budget, seed, rules);
+        int training = target.Split().Training.Length;
+        if (schedule is not null && !source.Has("ledger.samples") && schedule.Objective.Samples > training)
+            schedule = schedule with { Objective = schedule.Objective with { Samples = training } };
+        LedgerSection.CheckSamples(source, schedule, training, "training rows of target.file");
+        return schedule;
     }
 
     // model.batch: cooperative batches of that many agents' tasks. The ledger books a batch's ΔJ by first-order shares, which

@@ -31,15 +31,21 @@ public sealed class GmmKind : IModelKind
 /// <summary>One Gaussian-mixture run: the trainer and its evaluation on the model's thread, and the outcome's assembly.</summary>
 internal sealed class GmmSession(ExperimentConfig config, torch.Device device) : IExperimentSession, Running.ILivePictures
 {
-    private static readonly IReadOnlyList<ProgressFigure> Figures =
-    [
-        new(GmmRunFactory.ModesCovered, "modes covered", v => ((int)v).ToString(CultureInfo.InvariantCulture)),
-        new(GmmRunFactory.ReverseKl, "reverse KL", FigureText.ThreeDecimals),
-    ];
+    private static readonly ProgressFigure Modes = new(GmmRunFactory.ModesCovered, "modes covered", v => ((int)v).ToString(CultureInfo.InvariantCulture));
+
+    private static readonly IReadOnlyList<ProgressFigure> Figures = [Modes, new(GmmRunFactory.ReverseKl, "reverse KL", FigureText.ThreeDecimals)];
+
+    private static readonly ProgressFigure Nll = new(GmmRunFactory.HeldOutNll, "held-out NLL", FigureText.ThreeDecimals);
 
     public ModelRuntime CreateRuntime() => GmmRunFactory.CreateRuntime(config, device);
 
-    public IReadOnlyList<ProgressFigure> ProgressFigures => Figures;
+    // A samples target has no density: the held-out NLL stands for the reverse KL, and modes are counted only with labels.
+    public IReadOnlyList<ProgressFigure> ProgressFigures => config.Target switch
+    {
+        Core.Mixtures.Targets.SamplesTarget { Labelled: true } => [Modes, Nll],
+        Core.Mixtures.Targets.SamplesTarget => [Nll],
+        _ => Figures,
+    };
 
     public bool SeparateFinalEvaluation => false;
 
@@ -75,9 +81,14 @@ internal sealed class GmmSession(ExperimentConfig config, torch.Device device) :
         };
     }
 
+    // A samples target's evaluation has no KLs (NaN here, absent from every output) but a held-out NLL.
     private static EvaluationPoint Point(EvaluationRecord e) => new(e.TasksRun, e.Version,
-        e.Values[GmmRunFactory.ReverseKl], e.Values[GmmRunFactory.ForwardKl], e.Values[GmmRunFactory.HighQualityFraction],
-        (int)e.Values[GmmRunFactory.ModesCovered], (int)e.Values[GmmRunFactory.ModesTotal], e.Seconds, GmmRunFactory.Theta(e.Values));
+        e.Values.GetValueOrDefault(GmmRunFactory.ReverseKl, double.NaN), e.Values.GetValueOrDefault(GmmRunFactory.ForwardKl, double.NaN),
+        e.Values[GmmRunFactory.HighQualityFraction], (int)e.Values[GmmRunFactory.ModesCovered], (int)e.Values[GmmRunFactory.ModesTotal],
+        e.Seconds, GmmRunFactory.Theta(e.Values))
+    {
+        HeldOutNll = e.Values.GetValueOrDefault(GmmRunFactory.HeldOutNll, double.NaN),
+    };
 
     private IReadOnlyList<string> Settings()
     {

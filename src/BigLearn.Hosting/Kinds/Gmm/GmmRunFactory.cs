@@ -1,6 +1,8 @@
 using BigLearn.Core;
 using BigLearn.Core.Evaluation;
+using BigLearn.Core.Evaluation.Contributions;
 using BigLearn.Core.Mixtures;
+using BigLearn.Core.Mixtures.Targets;
 using BigLearn.Core.Objectives;
 using BigLearn.Core.Training;
 using TorchSharp;
@@ -29,6 +31,9 @@ public static class GmmRunFactory
     /// <summary>Name of the number of target modes.</summary>
     public const string ModesTotal = "modes_total";
 
+    /// <summary>Name of the held-out negative log-likelihood (samples targets only; they have no KLs).</summary>
+    public const string HeldOutNll = "held_out_nll";
+
     /// <summary>Prefix of the parameter vector's entries.</summary>
     public const string ThetaPrefix = "theta.";
 
@@ -46,6 +51,7 @@ public static class GmmRunFactory
         var mixture = new GaussianMixtureModel(target.Dimension, model.Components, config.Population.Seed, learnableWeights: false,
             model.InitMean, model.InitSpread, device);
         var grid = target.Create(device);
+        if (target is SamplesTarget data) return CreateDataTrainer(config, data, mixture, grid, device);
         var trainer = new GmmTrainer(mixture, grid, model.Objective, model.LearningRate, model.SamplesPerStep)
         {
             ConditionalGradientClip = model.ConditionalGradientClip,
@@ -55,14 +61,43 @@ public static class GmmRunFactory
         return trainer;
     }
 
+    // A samples target: every task kind draws rows of the training split (forward KL on data); the trainer's target mixture is
+    // the clusters' Gaussian summary, which only the dimension checks and the coverage geometry read.
+    private static GmmTrainer CreateDataTrainer(ExperimentConfig config, SamplesTarget data, GaussianMixtureModel mixture, TargetMixture clusters, torch.Device device)
+    {
+        var model = config.Model;
+        var objective = new SampleLikelihoodObjective(data.TrainingRows(), data.Dimension, model.SamplesPerStep, device);
+        var trainer = new GmmTrainer(mixture, clusters, objective, model.LearningRate) { ConditionalGradientClip = model.ConditionalGradientClip };
+        if (config.Ledger is { } ledger) trainer.UseContributionObjective(new ContributionObjective(ledger.Objective, data.TrainingRows(), data.Dimension));
+        return trainer;
+    }
+
     /// <summary>The evaluation: <see cref="MixtureEvaluation.Evaluate"/> with the configured samples and seed, and θ.</summary>
     public static IReadOnlyDictionary<string, double> Evaluate(ExperimentConfig config, GmmTrainer trainer)
     {
+        if (config.Target is SamplesTarget data) return EvaluateOnData(config, data, trainer);
         var score = MixtureEvaluation.Evaluate(trainer.Model, trainer.Target, config.Evaluation.Seed, config.Evaluation.Samples);
         var values = new Dictionary<string, double>
         {
             [ReverseKl] = score.ReverseKl,
             [ForwardKl] = score.ForwardKl,
+            [HighQualityFraction] = score.HighQualityFraction,
+            [ModesCovered] = score.ModesCovered,
+            [ModesTotal] = score.ModeCount,
+        };
+        var theta = trainer.Model.GetParameterVector();
+        for (int i = 0; i < theta.Length; i++) values[ThetaPrefix + i] = theta[i];
+        return values;
+    }
+
+    // Held-out NLL, and coverage of the labelled clusters; no KL (no density is known).
+    private static IReadOnlyDictionary<string, double> EvaluateOnData(ExperimentConfig config, SamplesTarget data, GmmTrainer trainer)
+    {
+        var score = MixtureEvaluation.EvaluateOnData(trainer.Model, data.HeldOutRows(), data.Labelled ? trainer.Target : null,
+            config.Evaluation.Seed, config.Evaluation.Samples);
+        var values = new Dictionary<string, double>
+        {
+            [HeldOutNll] = score.HeldOutNll,
             [HighQualityFraction] = score.HighQualityFraction,
             [ModesCovered] = score.ModesCovered,
             [ModesTotal] = score.ModeCount,
@@ -89,6 +124,12 @@ public static class GmmRunFactory
         {
             TargetWeights = weights,
             TargetCovariances = covariances,
+            // A data set is drawn as its points (at most 2,000 training rows, evenly spaced), not as Gaussians it does not have.
+            DataPoints = config.Target is SamplesTarget data ? Thin(data.Split().Training.Select(i => data.Rows[i]).ToArray(), 2000) : null,
+            Labelled = config.Target is SamplesTarget { Labelled: true },
         };
     }
+
+    private static double[][] Thin(double[][] rows, int most) =>
+        rows.Length <= most ? rows : Enumerable.Range(0, most).Select(i => rows[(int)((long)i * rows.Length / most)]).ToArray();
 }
