@@ -14,7 +14,7 @@ namespace BigLearn.Cli.Commands;
 /// share of the credit per window between evaluations (credit over time); with
 /// <c>--json</c> the same as JSON. A missing folder, a run without a ledger, an unknown agent or group: one line, exit 2.
 /// </summary>
-internal static class InspectCommand
+internal static partial class InspectCommand
 {
     public static Command Create(CliConsole console)
     {
@@ -23,12 +23,14 @@ internal static class InspectCommand
         var group = new Option<string?>("--group") { Description = "Show one group and its agents", HelpName = "NAME" };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of tables" };
         var windows = new Option<bool>("--windows") { Description = "Credit over time: each group's share of the credit in every window between evaluations" };
+        var adaptation = new Option<bool>("--adaptation") { Description = "How the menu agents' shares over their families shifted (a run with groups.<name>.menu)" };
         var command = new Command("inspect", "Rank a run's groups and agents by credit (their share of the fall of the ledger's objective J)")
         {
-            folder, agent, group, json, windows,
+            folder, agent, group, json, windows, adaptation,
         };
-        command.SetAction(parsed => Inspect(console, parsed.GetValue(folder)!, parsed.GetValue(agent), parsed.GetValue(group), parsed.GetValue(json),
-            parsed.GetValue(windows)));
+        command.SetAction(parsed => parsed.GetValue(adaptation)
+            ? Adaptation(console, parsed.GetValue(folder)!, parsed.GetValue(json), parsed.GetValue(agent) is not null || parsed.GetValue(group) is not null || parsed.GetValue(windows))
+            : Inspect(console, parsed.GetValue(folder)!, parsed.GetValue(agent), parsed.GetValue(group), parsed.GetValue(json), parsed.GetValue(windows)));
         return command;
     }
 
@@ -81,6 +83,7 @@ internal static class InspectCommand
         console.Output.WriteLine(Header(ledger));
         Render(console, GroupTable(groups));
         Render(console, AgentTable(agents, groups));
+        if (ReadAdaptation(folder) is { } shifts) RenderMenus(console, shifts, agentsToo: false);
         return 0;
     }
 

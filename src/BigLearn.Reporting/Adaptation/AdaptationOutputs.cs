@@ -68,7 +68,10 @@ public static class AdaptationOutputs
         return text.ToString();
     }
 
-    /// <summary>The summary: per menu group its families with the mean share at the start, halfway and at the end and the tasks run.</summary>
+    /// <summary>
+    /// The summary: per menu group its families with the mean share at the start, halfway and at the end and the tasks run, and
+    /// each agent's shares at the end; then pbt's copies.
+    /// </summary>
     public static string Json(AdaptationHistory history)
     {
         ArgumentNullException.ThrowIfNull(history);
@@ -104,6 +107,27 @@ public static class AdaptationOutputs
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
+                json.WriteStartArray("agents_end");
+                foreach (var row in history.Shares.Where(r => r.Task == end.Task && menu.Agents.Contains(r.AgentId)))
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("agent", row.AgentId);
+                    json.WriteStartArray("shares");
+                    foreach (var share in row.Shares) json.WriteNumberValue(share);
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("copies");
+            foreach (var copy in history.Copies)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("task", copy.Task);
+                json.WriteNumber("agent", copy.AgentId);
+                json.WriteNumber("from", copy.From);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
