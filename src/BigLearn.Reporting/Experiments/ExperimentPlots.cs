@@ -138,19 +138,8 @@ public static class ExperimentPlots
         var levels = DensityLevels(geometry);
 
         // log10 of p_θ, floored four decades below the target's peak so the empty regions read as one colour.
-        int n = DensityGridPoints;
         double floor = Math.Log10(TargetPeak(geometry)) - 4;
-        var intensities = new double[n, n];
-        for (int row = 0; row < n; row++)
-        for (int col = 0; col < n; col++)
-            intensities[row, col] = Math.Max(floor, Math.Log10(model.Density[n - 1 - row, col])); // row 0 is drawn at the top
-
-        var plot = new Plot();
-        var heatmap = plot.Add.Heatmap(intensities);
-        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
-        double half = extent / (n - 1);
-        heatmap.Extent = new CoordinateRect(-extent - half, extent + half, -extent - half, extent + half);
-        plot.Add.ColorBar(heatmap).Label = "log10 p_θ(x)";
+        var plot = DensityHeatmap(model, floor, extent);
         AddContours(plot, target, levels, Colors.Cyan, LinePattern.Dashed, "q: 1σ, 2σ, 3σ levels of a target component");
         AddContours(plot, model, levels, Colors.OrangeRed, LinePattern.Solid, "p_θ at the same density levels");
         plot.ShowLegend(Edge.Bottom);
@@ -161,23 +150,30 @@ public static class ExperimentPlots
         return plot;
     }
 
-    // A samples target's density plot: p_θ's heatmap under the training points (no target density exists to draw contours of).
-    private static Plot DataDensityPlot(string experiment, MixtureGeometry geometry, double[][] data, long tasks, int modesCovered, int modesTotal,
-        MixtureDensityGrid model, double extent)
+    // log10 p_θ on the grid as a heatmap with its colour bar, floored at `floor` so the empty regions read as one colour.
+    private static Plot DensityHeatmap(MixtureDensityGrid model, double floor, double extent)
     {
         int n = DensityGridPoints;
-        double peak = model.Density.Cast<double>().Where(double.IsFinite).DefaultIfEmpty(1).Max();
-        double floor = Math.Log10(peak > 0 ? peak : 1) - 4;
         var intensities = new double[n, n];
         for (int row = 0; row < n; row++)
         for (int col = 0; col < n; col++)
-            intensities[row, col] = Math.Max(floor, Math.Log10(model.Density[n - 1 - row, col]));
+            intensities[row, col] = Math.Max(floor, Math.Log10(model.Density[n - 1 - row, col])); // row 0 is drawn at the top
         var plot = new Plot();
         var heatmap = plot.Add.Heatmap(intensities);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
         double half = extent / (n - 1);
         heatmap.Extent = new CoordinateRect(-extent - half, extent + half, -extent - half, extent + half);
         plot.Add.ColorBar(heatmap).Label = "log10 p_θ(x)";
+        return plot;
+    }
+
+    // A samples target's density plot: p_θ's heatmap under the training points (no target density exists to draw contours of).
+    private static Plot DataDensityPlot(string experiment, MixtureGeometry geometry, double[][] data, long tasks, int modesCovered, int modesTotal,
+        MixtureDensityGrid model, double extent)
+    {
+        double peak = model.Density.Cast<double>().Where(double.IsFinite).DefaultIfEmpty(1).Max();
+        double floor = Math.Log10(peak > 0 ? peak : 1) - 4;
+        var plot = DensityHeatmap(model, floor, extent);
         AddData(plot, data, Colors.White.WithAlpha(0.5));
         plot.ShowLegend(Edge.Bottom);
         plot.Title(Invariant($"{experiment}: density after {tasks} tasks{(geometry.Labelled ? $" — {modesCovered}/{modesTotal} clusters" : "")}"));

@@ -85,9 +85,7 @@ public static class GmmRunFactory
             [ModesCovered] = score.ModesCovered,
             [ModesTotal] = score.ModeCount,
         };
-        var theta = trainer.Model.GetParameterVector();
-        for (int i = 0; i < theta.Length; i++) values[ThetaPrefix + i] = theta[i];
-        return values;
+        return WithTheta(values, trainer);
     }
 
     // Held-out NLL, and coverage of the labelled clusters; no KL (no density is known).
@@ -102,6 +100,12 @@ public static class GmmRunFactory
             [ModesCovered] = score.ModesCovered,
             [ModesTotal] = score.ModeCount,
         };
+        return WithTheta(values, trainer);
+    }
+
+    // θ rides along with the figures, so the plots and a resumed run's curves can be drawn from the evaluations alone.
+    private static Dictionary<string, double> WithTheta(Dictionary<string, double> values, GmmTrainer trainer)
+    {
         var theta = trainer.Model.GetParameterVector();
         for (int i = 0; i < theta.Length; i++) values[ThetaPrefix + i] = theta[i];
         return values;
