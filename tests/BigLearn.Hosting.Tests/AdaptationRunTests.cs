@@ -55,6 +55,10 @@ public sealed class AdaptationRunTests : IDisposable
         Assert.Equal(AdaptMode.Bandit, shipped.Population.Adaptation!.Mode);
         Assert.Equal(6, shipped.Population.Groups.Single().Menu!.Components.Count);
         Assert.Equal(AdaptMode.Pbt, ExperimentConfig.Load(TestFiles.Config("menu-pbt.conf")).Population.Adaptation!.Mode);
+        var ladder = ExperimentConfig.Load(TestFiles.Config("menu-ladder.conf")).Population;
+        Assert.Equal(AdaptMode.Pbt, ladder.Adaptation!.Mode);
+        Assert.Equal(shipped.Population.Groups.Single().Menu!.Components.Select(c => c.Description).Where(d => d != "joint"),
+            ladder.Groups.Single().Menu!.Components.Select(c => c.Description));
     }
 
     [Theory]
