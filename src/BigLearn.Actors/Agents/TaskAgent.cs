@@ -2,7 +2,6 @@ using Akka.Actor;
 using BigLearn.Actors.Messages;
 using BigLearn.Actors.Model;
 using BigLearn.Actors.Population;
-using BigLearn.Core.Adaptation;
 using BigLearn.Core.Tasks;
 using static BigLearn.Actors.Agents.TaskAgentProtocol;
 
@@ -117,7 +116,7 @@ public sealed partial class TaskAgent : ReceiveActor
             if (_group.Menu is { } menu)
             {
                 // A menu agent picks a family with its shares (the model's adaptation sets them), then a task from it.
-                arm = PopulationAdaptation.Draw(_state.Shares ?? menu.Weights, _state.Rng);
+                arm = _state.Rng.NextIndex(_state.Shares ?? menu.Weights);
                 task = menu.Components[arm].Sample(_state.Rng);
             }
             else task = _group.Masks.Sample(_state.Rng);

@@ -181,7 +181,6 @@ public sealed partial class ModelActor : ReceiveActor
             proposal.InnerSteps, proposal.BatchSeed, outcome, contribution)
         {
             Arm = proposal.Arm,
-            Signal = adapted.Signal,
             Shares = adapted.Shares,
             Copies = adapted.Copies,
         });
@@ -192,15 +191,14 @@ public sealed partial class ModelActor : ReceiveActor
     // The adaptation books the task's ΔJ (its advantage when the ledger ran baseline probes) and, in pbt mode, takes its step at
     // the multiples of pbt-every; a rejected or unmeasured task books nothing. Agents hear of their new shares with their next
     // result, so in lockstep every draw sees the same shares whatever the timing.
-    private (double? Signal, double[]? Shares, int[][]? Copies) Adapt(long sequence, ModelProtocol.Propose proposal, TaskOutcome outcome, TaskContribution? contribution)
+    private (double[]? Shares, Core.Adaptation.PbtCopy[]? Copies) Adapt(long sequence, ModelProtocol.Propose proposal, TaskOutcome outcome, TaskContribution? contribution)
     {
-        if (_state.Adaptation is not { } adaptation) return (null, null, null);
+        if (_state.Adaptation is not { } adaptation) return (null, null);
         double value = outcome.Rejected || contribution is not { Measured: true } c ? double.NaN
             : double.IsFinite(c.Baseline) ? c.Advantage : c.Credit;
-        double signal = adaptation.Observe(proposal.AgentId, proposal.Arm, value);
+        adaptation.Observe(proposal.AgentId, proposal.Arm, value);
         var copies = adaptation.AfterTask(sequence);
-        return (double.IsNaN(signal) ? null : signal, adaptation.SharesOf(proposal.AgentId),
-            copies.Count == 0 ? null : copies.Select(copy => new[] { copy.AgentId, copy.From }).ToArray());
+        return (adaptation.SharesOf(proposal.AgentId), copies.Count == 0 ? null : [.. copies]);
     }
 
     private Evaluation Evaluation()

@@ -34,14 +34,11 @@ public static class ModelProtocol
         /// <summary>The menu family the task was drawn from (−1: the agent has no menu).</summary>
         public int Arm { get; init; } = -1;
 
-        /// <summary>The adaptation's signal for this task, in [−½, ½] (null: the population does not adapt or the task was not measured).</summary>
-        public double? Signal { get; init; }
-
         /// <summary>The agent's shares over its menu after this task (null: it does not adapt).</summary>
         public double[]? Shares { get; init; }
 
-        /// <summary>Pbt copies made right after this task ("agent:from" pairs as agent ids; null: none).</summary>
-        public int[][]? Copies { get; init; }
+        /// <summary>Pbt's copies made right after this task (null: none).</summary>
+        public Core.Adaptation.PbtCopy[]? Copies { get; init; }
     }
 
     /// <summary>Named figures of the model after <paramref name="TasksRun"/> tasks (model version <paramref name="Version"/>).</summary>

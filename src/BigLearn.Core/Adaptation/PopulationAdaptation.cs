@@ -202,23 +202,4 @@ public sealed class PopulationAdaptation
         double total = shares.Sum();
         return shares.Select(s => s / total).ToArray();
     }
-
-    /// <summary>
-    /// Draws a family index from <paramref name="shares"/> with one uniform of <paramref name="rng"/>, the way a weighted
-    /// <c>mix(...)</c> picks its component, so an agent whose shares never move draws exactly the tasks of the plain mixture.
-    /// </summary>
-    public static int Draw(IReadOnlyList<double> shares, Rng rng)
-    {
-        ArgumentNullException.ThrowIfNull(shares);
-        ArgumentNullException.ThrowIfNull(rng);
-        double total = 0;
-        for (int i = 0; i < shares.Count; i++) total += shares[i];
-        double u = rng.NextDouble() * total, cumulative = 0;
-        for (int i = 0; i < shares.Count; i++)
-        {
-            cumulative += shares[i];
-            if (u < cumulative) return i;
-        }
-        return shares.Count - 1;
-    }
 }

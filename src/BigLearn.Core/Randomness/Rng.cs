@@ -32,6 +32,24 @@ public sealed class Rng
         return new Rng(SplitMix64(ref x) ^ unchecked((ulong)streamId * 0xBF58476D1CE4E5B9UL));
     }
 
+    /// <summary>
+    /// An index drawn with probability weights[i] / Σ weights, from one uniform: the first i whose running sum exceeds
+    /// u·Σ weights (the last index when rounding leaves u at the total). Weights must be finite and ≥ 0, one at least above 0.
+    /// </summary>
+    public int NextIndex(IReadOnlyList<double> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        double total = 0;
+        for (int i = 0; i < weights.Count; i++) total += weights[i];
+        double u = NextDouble() * total, cumulative = 0;
+        for (int i = 0; i < weights.Count; i++)
+        {
+            cumulative += weights[i];
+            if (u < cumulative) return i;
+        }
+        return weights.Count - 1;
+    }
+
     /// <summary>Rebuilds a stream from a saved state.</summary>
     public static Rng FromState(RngState state) => new(state);
 

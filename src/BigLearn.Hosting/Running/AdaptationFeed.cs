@@ -39,7 +39,7 @@ internal sealed class AdaptationFeed : ICheckpointSection
     }
 
     public void Record(TaskCompleted completed) => _recorder.Record(completed.Sequence, completed.AgentId, completed.Group, completed.Arm,
-        completed.Shares, completed.Copies?.Select(c => new CopyEvent(completed.Sequence, c[0], c[1])).ToArray());
+        completed.Shares, completed.Copies?.Select(c => new CopyEvent(completed.Sequence, c.AgentId, c.From)).ToArray());
 
     /// <summary>The history so far.</summary>
     public AdaptationHistory History() => _recorder.History();

@@ -130,13 +130,13 @@ public sealed class PopulationAdaptationTests
     }
 
     [Fact]
-    public void Draw_picks_each_family_with_its_share()
+    public void NextIndex_picks_each_family_with_its_share()
     {
         double[] shares = [0.1, 0.6, 0.3];
         var rng = new Rng(5);
         const int n = 30_000;
         var counts = new int[3];
-        for (int i = 0; i < n; i++) counts[PopulationAdaptation.Draw(shares, rng)]++;
+        for (int i = 0; i < n; i++) counts[rng.NextIndex(shares)]++;
         for (int a = 0; a < 3; a++)
             Assert.InRange(counts[a], n * shares[a] - 4 * Math.Sqrt(n * shares[a] * (1 - shares[a])), n * shares[a] + 4 * Math.Sqrt(n * shares[a] * (1 - shares[a])));
     }

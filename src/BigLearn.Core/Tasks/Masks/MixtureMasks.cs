@@ -12,7 +12,6 @@ namespace BigLearn.Core.Tasks.Masks;
 public sealed class MixtureMasks : MaskDistribution
 {
     private readonly double[] _rawWeights;
-    private readonly double[] _cumulative;
     private readonly MaskDistribution[] _components;
 
     /// <summary>
@@ -28,9 +27,7 @@ public sealed class MixtureMasks : MaskDistribution
     {
         _rawWeights = components.Select(c => c.Weight).ToArray();
         _components = components.Select(c => c.Distribution).ToArray();
-        _cumulative = new double[_rawWeights.Length];
-        double sum = 0;
-        for (int i = 0; i < _rawWeights.Length; i++) _cumulative[i] = sum += _rawWeights[i];
+        double sum = _rawWeights.Sum();
         Weights = Array.AsReadOnly(_rawWeights.Select(w => w / sum).ToArray());
     }
 
@@ -61,20 +58,7 @@ public sealed class MixtureMasks : MaskDistribution
     public override bool ContainsNoise => _components.Any(c => c.ContainsNoise);
 
     /// <inheritdoc />
-    public override LearningTask Sample(Rng rng)
-    {
-        double u = rng.NextDouble() * _cumulative[^1];
-        int chosen = _components.Length - 1; // guards against u landing on the total by rounding
-        for (int i = 0; i < _cumulative.Length; i++)
-        {
-            if (u < _cumulative[i])
-            {
-                chosen = i;
-                break;
-            }
-        }
-        return _components[chosen].Sample(rng);
-    }
+    public override LearningTask Sample(Rng rng) => _components[rng.NextIndex(_rawWeights)].Sample(rng);
 
     private static (double Weight, MaskDistribution Distribution)[] CheckComponents(IEnumerable<(double Weight, MaskDistribution Distribution)> components)
     {
