@@ -65,10 +65,14 @@ public sealed class ContributionObjective
         if (dim < 1 || rows.Length == 0 || rows.Length % dim != 0) throw new ArgumentException($"{rows.Length} numbers are not rows of {dim}", nameof(rows));
         Settings = settings;
         int n = rows.Length / dim;
-        var chosen = settings.Samples >= n ? Enumerable.Range(0, n).ToArray() : Rng.ForStream(settings.Seed, -3).Subset(n, settings.Samples);
+        var chosen = settings.Samples >= n ? Enumerable.Range(0, n).ToArray() : Rng.ForStream(settings.Seed, RowsStream).Subset(n, settings.Samples);
         _batch = chosen.SelectMany(i => rows.AsSpan(i * dim, dim).ToArray()).ToArray();
         _shape = [chosen.Length, dim];
     }
+
+    // The streams of one seed: −1 the model's choices, −2 the reverse KL's noise (above), −3 the population's adaptation,
+    // −4 sampled Shapley orders; the data rows of J get one of their own.
+    private const long RowsStream = -5;
 
     /// <summary>The settings this objective was made with.</summary>
     public ContributionObjectiveSettings Settings { get; }
